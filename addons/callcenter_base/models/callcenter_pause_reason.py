@@ -1,0 +1,23 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class CallcenterPauseReason(models.Model):
+    _name = "callcenter.pause.reason"
+    _description = "Agent Pause Reason"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        help="Text sent to the PBX as the QueuePause reason and read back from it."
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    productive = fields.Boolean(
+        help="Counted as work (training, back office) rather than as absence in "
+        "occupancy reports.",
+    )
+    max_minutes = fields.Integer(
+        string="Expected Maximum (min)",
+        help="Team leads see pauses longer than this highlighted on the wallboard.",
+    )

@@ -1,0 +1,34 @@
+/** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
+import { Component } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
+
+/**
+ * Plays a call recording in place. The browser fetches it through /web/content,
+ * which applies the call's access rules to the attachment.
+ */
+export class RecordingField extends Component {
+    static template = "callcenter_base.RecordingField";
+    static props = { ...standardFieldProps };
+
+    get attachmentId() {
+        const value = this.props.record.data[this.props.name];
+        return value && value.id;
+    }
+
+    get streamUrl() {
+        return `/web/content/${this.attachmentId}`;
+    }
+
+    get downloadUrl() {
+        return `/web/content/${this.attachmentId}?download=true`;
+    }
+}
+
+export const recordingField = {
+    component: RecordingField,
+    displayName: "Call recording player",
+    supportedTypes: ["many2one"],
+};
+
+registry.category("fields").add("callcenter_recording", recordingField);

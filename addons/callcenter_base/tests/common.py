@@ -1,0 +1,63 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from odoo.tests import TransactionCase, new_test_user
+
+AGENT_GROUPS = "base.group_user,callcenter_base.group_callcenter_agent"
+SUPERVISOR_GROUPS = "base.group_user,callcenter_base.group_callcenter_supervisor"
+MANAGER_GROUPS = "base.group_user,callcenter_base.group_callcenter_manager"
+
+
+class CallcenterCommon(TransactionCase):
+    """Two queues, each with its own agent; a team lead of the first; a manager."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
+                                       mail_create_nolog=True))
+        cls.env.company.country_id = cls.env.ref("base.cn")
+        cls.pbx = cls.env["callcenter.pbx"].create({
+            "name": "Test PBX", "ami_host": "127.0.0.1", "ami_port": 5038,
+            "ami_username": "odoo", "ami_secret": "s3cret", "default_region": "CN",
+        })
+        cls.user_agent = new_test_user(cls.env, "cc_agent", groups=AGENT_GROUPS, name="Agent Support")
+        cls.user_agent_sales = new_test_user(cls.env, "cc_agent_sales", groups=AGENT_GROUPS,
+                                             name="Agent Sales")
+        cls.user_lead = new_test_user(cls.env, "cc_lead", groups=SUPERVISOR_GROUPS, name="Lead Support")
+        cls.user_manager = new_test_user(cls.env, "cc_manager", groups=MANAGER_GROUPS, name="Manager")
+        cls.user_plain = new_test_user(cls.env, "cc_plain", groups="base.group_user,base.group_partner_manager", name="Plain User")
+        Agent = cls.env["callcenter.agent"]
+        cls.agent = Agent.create({"user_id": cls.user_agent.id, "pbx_id": cls.pbx.id,
+                                  "extension": "1001", "interface": "PJSIP/1001"})
+        cls.agent_sales = Agent.create({"user_id": cls.user_agent_sales.id, "pbx_id": cls.pbx.id,
+                                        "extension": "1002", "interface": "PJSIP/1002"})
+        cls.agent_lead = Agent.create({"user_id": cls.user_lead.id, "pbx_id": cls.pbx.id,
+                                       "extension": "1005", "interface": "PJSIP/1005"})
+        Queue = cls.env["callcenter.queue"]
+        cls.queue_support = Queue.create({
+            "name": "Support", "asterisk_name": "support", "pbx_id": cls.pbx.id,
+            "team_lead_ids": [(6, 0, cls.user_lead.ids)],
+            "member_ids": [(0, 0, {"agent_id": cls.agent.id})],
+        })
+        cls.queue_sales = Queue.create({
+            "name": "Sales", "asterisk_name": "sales", "pbx_id": cls.pbx.id,
+            "member_ids": [(0, 0, {"agent_id": cls.agent_sales.id})],
+        })
+        cls.partner = cls.env["res.partner"].create({
+            "name": "赵磊", "mobile": "+86 136 6666 1234", "country_id": cls.env.ref("base.cn").id,
+        })
+
+    @classmethod
+    def _create_call(cls, queue=None, agent=None, **values):
+        start = values.pop("started_at", datetime(2026, 11, 2, 9, 0, 0))
+        return cls.env["callcenter.call"].create({
+            "pbx_id": cls.pbx.id,
+            "direction": "inbound",
+            "caller_number_raw": "13666661234",
+            "callee_number_raw": "4001",
+            "queue_id": queue.id if queue else False,
+            "agent_id": agent.id if agent else False,
+            "started_at": start,
+            **values,
+        })
