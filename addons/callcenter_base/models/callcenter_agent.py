@@ -40,7 +40,8 @@ class CallcenterAgent(models.Model):
         "callcenter.queue", compute="_compute_queue_ids", search="_search_queue_ids"
     )
     state = fields.Selection(
-        AGENT_STATES, default="logged_out", required=True, readonly=True, index=True
+        AGENT_STATES, default="logged_out", required=True, readonly=True, index=True,
+        group_expand=True,
     )
     state_since = fields.Datetime(readonly=True, default=fields.Datetime.now)
     pause_reason_id = fields.Many2one("callcenter.pause.reason", readonly=True)

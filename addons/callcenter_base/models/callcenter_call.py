@@ -283,7 +283,10 @@ class CallcenterCall(models.Model):
         partners = self.env["res.partner"].search(
             ["|", ("phone", "!=", False), ("mobile", "!=", False)], order="id"
         )
-        customer_numbers = [p.mobile or p.phone for p in partners]
+        customer_numbers = [
+            p.callcenter_mobile_key or p.callcenter_phone_key for p in partners
+            if (p.callcenter_mobile_key or p.callcenter_phone_key or "").startswith("+")
+        ]
         unknown_numbers = ["+86 139 %04d %04d" % (1000 + i * 37, 2000 + i * 53) for i in range(40)]
         calls, logs = demo_traffic.generate(
             day_starts, demo_queues, demo_agents, customer_numbers, unknown_numbers, seed

@@ -5,6 +5,7 @@ from . import (
     test_callcenter_call,
     test_callcenter_pbx,
     test_demo_data,
+    test_i18n,
     test_phone_number,
     test_security,
 )

@@ -61,3 +61,18 @@ class CallcenterCommon(TransactionCase):
             "started_at": start,
             **values,
         })
+
+
+def untranslated_terms(env, module, lang="zh_CN"):
+    """Source terms of `module` (code, views, data) that its i18n/<lang>.po does not translate."""
+    import polib
+
+    from odoo.modules.module import get_module_path
+    from odoo.tools.translate import TranslationModuleReader
+
+    po_path = f"{get_module_path(module)}/i18n/{lang}.po"
+    translated = {entry.msgid for entry in polib.pofile(po_path) if entry.msgstr.strip()}
+    sources = {
+        term[4] for term in TranslationModuleReader(env.cr, [module]) if term[4] and term[4].strip()
+    }
+    return sorted(sources - translated)

@@ -1,5 +1,6 @@
 /** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import { Component } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
@@ -28,7 +29,7 @@ export class DurationField extends Component {
 
 export const durationField = {
     component: DurationField,
-    displayName: "Duration (h:mm:ss)",
+    displayName: _t("Duration (h:mm:ss)"),
     supportedTypes: ["integer", "float"],
 };
 

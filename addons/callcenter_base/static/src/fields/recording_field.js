@@ -1,5 +1,6 @@
 /** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import { Component } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
@@ -27,7 +28,7 @@ export class RecordingField extends Component {
 
 export const recordingField = {
     component: RecordingField,
-    displayName: "Call recording player",
+    displayName: _t("Call recording player"),
     supportedTypes: ["many2one"],
 };
 
