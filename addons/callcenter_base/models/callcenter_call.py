@@ -1,11 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import logging
+import os
+import uuid
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import demo_traffic
+from ..tools.facts import device_key, fact_datetime
 from ..tools.phone import normalize_number
+
+_logger = logging.getLogger(__name__)
 
 CALL_DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")]
 CALL_STATES = [
@@ -28,7 +35,7 @@ CALL_STATE_TRANSITIONS = {
     "completed": set(),
 }
 HANGUP_BY = [("caller", "Caller"), ("agent", "Agent"), ("system", "System")]
-NUMBER_FIELDS = {"caller_number_raw": "caller_number", "callee_number_raw": "callee_number"}
+LAST_CALLS_IN_POP = 5
 
 
 def _seconds_between(start, end):
@@ -200,7 +207,7 @@ class CallcenterCall(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        if "state" in vals:
+        if "state" in vals and not self.env.context.get("callcenter_ingest"):
             self._callcenter_check_transition(vals["state"])
         return super().write(vals)
 
@@ -258,6 +265,305 @@ class CallcenterCall(models.Model):
                     "A call cannot go from %(old)s to %(new)s.",
                     old=states[call.state], new=states[new_state],
                 ))
+
+    # ------------------------------------------------------------
+    # INGESTION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _callcenter_apply_call_facts(self, pbx, call_facts, recording_facts=()):
+        """Upsert calls and their legs from connector snapshots, in a handful of queries.
+
+        Each `call` fact is the connector's full current view of one call (keyed by
+        linkedid), so only the last snapshot of a call in a batch matters and a
+        replay rewrites the same values.
+        """
+        latest = {}
+        for fact in call_facts:
+            call = fact.get("call") or {}
+            if call.get("linkedid"):
+                latest[call["linkedid"]] = call
+        recordings = {f["linkedid"]: f for f in recording_facts if f.get("linkedid")}
+        linkedids = set(latest) | set(recordings)
+        if not linkedids:
+            return self.browse()
+        Call = self.with_context(callcenter_ingest=True, tracking_disable=True)
+        existing = {
+            call.linkedid: call
+            for call in Call.search([("pbx_id", "=", pbx.id), ("linkedid", "in", list(linkedids))])
+        }
+        agents = pbx.env["callcenter.agent"]._callcenter_agents_by_device(pbx)
+        queues = pbx.env["callcenter.queue"]._callcenter_find(
+            {c.get("queue") for c in latest.values() if c.get("queue")}, pbx
+        )
+        to_create, legs_by_linkedid = [], {}
+        for linkedid, snapshot in latest.items():
+            vals = self._callcenter_call_values(pbx, snapshot, agents, queues)
+            legs_by_linkedid[linkedid] = snapshot.get("legs") or []
+            call = existing.get(linkedid)
+            if call:
+                if call.partner_id:
+                    vals.pop("partner_id", None)
+                call.write(vals)
+            else:
+                to_create.append(vals)
+        if to_create:
+            for call in Call.create(to_create):
+                existing[call.linkedid] = call
+        self._callcenter_apply_legs(existing, legs_by_linkedid, agents, queues)
+        for linkedid, fact in recordings.items():
+            if linkedid in existing:
+                existing[linkedid]._callcenter_attach_recording(fact)
+        calls = self.browse([existing[lid].id for lid in linkedids if lid in existing])
+        calls._callcenter_notify_agents()
+        return calls
+
+    @api.model
+    def _callcenter_call_values(self, pbx, snapshot, agents, queues):
+        agent = agents.get(device_key(snapshot.get("agent")))
+        queue = queues.get(snapshot.get("queue"))
+        vals = {
+            "pbx_id": pbx.id,
+            "company_id": pbx.company_id.id,
+            "linkedid": snapshot["linkedid"],
+            "uniqueid": snapshot.get("uniqueid") or snapshot["linkedid"],
+            "direction": snapshot.get("direction") or "inbound",
+            "state": snapshot.get("state") or "ringing",
+            "caller_number_raw": snapshot.get("caller") or False,
+            "caller_name": snapshot.get("caller_name") or False,
+            "callee_number_raw": snapshot.get("callee") or False,
+            "agent_id": agent.id if agent else False,
+            "queue_id": queue.id if queue else False,
+            "started_at": fact_datetime(snapshot.get("started_at")) or fields.Datetime.now(),
+            "queue_entered_at": fact_datetime(snapshot.get("queue_entered_at")),
+            "ring_started_at": fact_datetime(snapshot.get("ring_started_at")),
+            "answered_at": fact_datetime(snapshot.get("answered_at")),
+            "ended_at": fact_datetime(snapshot.get("ended_at")),
+            "hold_duration": int(snapshot.get("hold_seconds") or 0),
+            "hangup_cause": int(snapshot.get("hangup_cause") or 0),
+            "hangup_cause_text": snapshot.get("hangup_cause_text") or False,
+            "hangup_by": snapshot.get("hangup_by") or False,
+            "transferred": bool(snapshot.get("transferred")),
+            "reconciled": bool(snapshot.get("reconciled")),
+        }
+        if snapshot.get("recording_file"):
+            vals["recording_filename"] = snapshot["recording_file"]
+        if snapshot.get("ended_at") and agent and vals["answered_at"]:
+            vals["wrapup_ended_at"] = fact_datetime(
+                float(snapshot["ended_at"]) + agent.wrapup_seconds
+            )
+        return vals
+
+    @api.model
+    def _callcenter_apply_legs(self, calls_by_linkedid, legs_by_linkedid, agents, queues):
+        call_ids = [calls_by_linkedid[lid].id for lid in legs_by_linkedid if lid in calls_by_linkedid]
+        if not call_ids:
+            return
+        Leg = self.env["callcenter.call.leg"]
+        existing = {(leg.call_id.id, leg.uniqueid): leg for leg in Leg.search([("call_id", "in", call_ids)])}
+        to_create = []
+        for linkedid, legs in legs_by_linkedid.items():
+            call = calls_by_linkedid.get(linkedid)
+            if not call:
+                continue
+            for sequence, leg in enumerate(legs, start=1):
+                agent = agents.get(device_key(leg.get("agent")))
+                queue = queues.get(leg.get("queue"))
+                vals = {
+                    "sequence": sequence,
+                    "agent_id": agent.id if agent else False,
+                    "queue_id": queue.id if queue else False,
+                    "channel": leg.get("channel") or False,
+                    "destination": leg.get("destination") or False,
+                    "result": leg.get("result") or "ringing",
+                    "transfer_kind": leg.get("transfer_kind") or False,
+                    "started_at": fact_datetime(leg.get("started_at")) or call.started_at,
+                    "answered_at": fact_datetime(leg.get("answered_at")),
+                    "ended_at": fact_datetime(leg.get("ended_at")),
+                    "hold_duration": int(leg.get("hold_seconds") or 0),
+                }
+                current = existing.get((call.id, leg.get("uniqueid")))
+                if current:
+                    current.write(vals)
+                else:
+                    to_create.append({**vals, "call_id": call.id, "uniqueid": leg.get("uniqueid")})
+        if to_create:
+            Leg.create(to_create)
+
+    def _callcenter_attach_recording(self, fact):
+        """Store the MixMonitor file as the call's recording attachment (idempotent)."""
+        self.ensure_one()
+        if self.recording_attachment_id:
+            return self.recording_attachment_id
+        filename = os.path.basename(fact.get("filename") or self.recording_filename or "")
+        content = fact.get("content_b64")
+        if not content:
+            content = self._callcenter_read_recording_file(fact.get("filename"))
+        if not content:
+            self.recording_filename = fact.get("filename") or self.recording_filename
+            return self.env["ir.attachment"]
+        attachment = self.env["ir.attachment"].create({
+            "name": filename or f"{self.linkedid}.wav",
+            "res_model": self._name,
+            "res_id": self.id,
+            "datas": content,
+            "mimetype": fact.get("mimetype") or "audio/wav",
+        })
+        self.write({"recording_attachment_id": attachment.id,
+                    "recording_filename": fact.get("filename") or filename})
+        return attachment
+
+    def _callcenter_read_recording_file(self, path):
+        """Read a recording from the PBX's recordings folder when Odoo can see it."""
+        location = (self.pbx_id.recordings_location or "").rstrip("/")
+        if not path or not location or location.startswith(("http://", "https://")):
+            return False
+        full = os.path.realpath(os.path.join(location, os.path.basename(path)))
+        if not full.startswith(os.path.realpath(location) + os.sep) or not os.path.isfile(full):
+            return False
+        with open(full, "rb") as handle:
+            return base64.b64encode(handle.read())
+
+    def _callcenter_notify_agents(self):
+        """Tell each agent's browser that their current call changed (systray timer, pop-up)."""
+        for call in self.filtered("user_id"):
+            call.user_id._bus_send("callcenter.call/update", call._callcenter_softphone_payload())
+
+    def _callcenter_softphone_payload(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "linkedid": self.linkedid,
+            "state": self.state,
+            "direction": self.direction,
+            "number": self.customer_number or "",
+            "partner_id": self.partner_id.id or False,
+            "partner_name": self.partner_id.display_name or self.caller_name or "",
+            "queue": self.queue_id.name or "",
+            "answered_at": fields.Datetime.to_string(self.answered_at) if self.answered_at else False,
+            "started_at": fields.Datetime.to_string(self.started_at),
+            "ended_at": fields.Datetime.to_string(self.ended_at) if self.ended_at else False,
+        }
+
+    def _callcenter_pop_payload(self):
+        """What the ringing agent sees: the number, matching contacts and their last calls."""
+        self.ensure_one()
+        partners = self.partner_id or self.env["res.partner"]._callcenter_find_by_number(
+            self.customer_number
+        )
+        history = self.env["callcenter.call"].search(
+            [("partner_id", "in", partners[:5].ids), ("id", "!=", self.id)],
+            order="started_at desc", limit=LAST_CALLS_IN_POP,
+        )
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            **self._callcenter_softphone_payload(),
+            "caller_name": self.caller_name or "",
+            "vip_level": self.partner_id.callcenter_vip_level or "0",
+            "blacklisted": bool(self.env["callcenter.blacklist"]._callcenter_match(self.customer_number)),
+            "partners": [
+                {"id": p.id, "name": p.display_name, "email": p.email or "",
+                 "company": p.commercial_company_name or "", "vip_level": p.callcenter_vip_level,
+                 "open_items": p._callcenter_pop_open_items()}
+                for p in partners[:5]
+            ],
+            "last_calls": [
+                {"id": c.id, "started_at": fields.Datetime.to_string(c.started_at),
+                 "direction": c.direction, "state": states.get(c.state, c.state),
+                 "agent": c.agent_id.name or "", "queue": c.queue_id.name or "",
+                 "disposition": c.disposition_id.name or "", "summary": (c.summary or "")[:140]}
+                for c in history
+            ],
+        }
+
+    # ------------------------------------------------------------
+    # TELEPHONY ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def action_callcenter_dial(self, number, res_model=False, res_id=False):
+        """Click-to-dial: create the call, then ring the agent's device and the customer.
+
+        The call record exists before Originate is sent; the channel ids given to
+        Asterisk become the call's linkedid and uniqueid, so the PBX's events land
+        on this very record. A refused dial is kept as a failed call and returned
+        with an `error` message rather than raised, so the attempt stays on record.
+        """
+        agent = self.env["callcenter.agent"]._callcenter_current_agent()
+        if not agent.interface or not agent.pbx_id:
+            raise UserError(_("Your agent profile has no device or PBX: ask your team lead."))
+        region = agent.pbx_id._callcenter_region()
+        normalized = normalize_number(number, region)
+        if not normalized:
+            raise UserError(_("%(number)s is not a phone number.", number=number))
+        if self.env["callcenter.blacklist"]._callcenter_match(normalized, "outbound"):
+            raise UserError(_("%(number)s is blacklisted for outbound calls.", number=number))
+        channel_id, other_channel_id = str(uuid.uuid4()), str(uuid.uuid4())
+        # sudo: agents may not create calls of other agents' queues; this one is theirs.
+        call = self.sudo().with_context(callcenter_ingest=True).create({
+            "pbx_id": agent.pbx_id.id,
+            "company_id": agent.company_id.id,
+            "direction": "outbound",
+            "state": "ringing",
+            "linkedid": channel_id,
+            "uniqueid": channel_id,
+            "caller_number_raw": agent.extension or False,
+            "caller_name": agent.name,
+            "callee_number_raw": number,
+            "agent_id": agent.id,
+            "ring_started_at": fields.Datetime.now(),
+            "res_model": res_model or False,
+            "res_id": res_id or False,
+        })
+        try:
+            agent.pbx_id._callcenter_command(
+                "originate", interface=agent.interface, number=normalized,
+                caller_id=f'"{agent.name}" <{agent.extension or ""}>',
+                channel_id=channel_id, other_channel_id=other_channel_id,
+            )
+        except UserError as exc:
+            message = exc.args[0]
+            call.write({"state": "failed", "ended_at": fields.Datetime.now(),
+                        "hangup_cause_text": message[:200]})
+            return {**call._callcenter_softphone_payload(), "error": message}
+        return call._callcenter_softphone_payload()
+
+    def action_callcenter_hangup(self):
+        self.ensure_one()
+        self.check_access("write")
+        self.pbx_id._callcenter_command("hangup", linkedid=self.linkedid)
+        return True
+
+    def action_callcenter_transfer(self, target, kind="blind"):
+        self.ensure_one()
+        self.check_access("write")
+        if kind not in ("blind", "attended"):
+            raise UserError(_("Unknown transfer kind %(kind)s.", kind=kind))
+        if not target:
+            raise UserError(_("Choose an extension, agent or number to transfer to."))
+        agent = self.env["callcenter.agent"]._callcenter_current_agent()
+        self.pbx_id._callcenter_command(
+            "transfer", linkedid=self.linkedid, target=str(target), kind=kind,
+            interface=agent.interface,
+        )
+        return True
+
+    def action_callcenter_supervise(self, mode):
+        """Listen to, whisper to or barge into this call from the team lead's own device."""
+        self.ensure_one()
+        if mode not in ("listen", "whisper", "barge"):
+            raise UserError(_("Unknown supervision mode %(mode)s.", mode=mode))
+        if not self.env.user.has_group("callcenter_base.group_callcenter_supervisor"):
+            raise AccessError(_("Only team leads may listen to calls."))
+        self.check_access("read")
+        supervisor = self.env["callcenter.agent"]._callcenter_current_agent()
+        if not self.agent_id.interface:
+            raise UserError(_("This call has no agent to supervise."))
+        self.pbx_id._callcenter_command(
+            "spy", mode=mode, supervisor_interface=supervisor.interface,
+            target_interface=self.agent_id.interface, linkedid=self.linkedid,
+        )
+        return True
 
     # ------------------------------------------------------------
     # DEMO

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CallcenterPauseReason(models.Model):
@@ -21,3 +21,20 @@ class CallcenterPauseReason(models.Model):
         string="Expected Maximum (min)",
         help="Team leads see pauses longer than this highlighted on the wallboard.",
     )
+
+    @api.model
+    def _callcenter_by_code(self):
+        reasons = {}
+        for reason in self.with_context(active_test=False).search([], order="sequence desc, id desc"):
+            for key in (reason.code, reason.name):
+                if key:
+                    reasons[key.lower()] = reason
+        return reasons
+
+    @api.model
+    def _callcenter_for_pbx_reason(self, text):
+        """A pause reason typed on the PBX or a phone that Odoo does not know yet."""
+        text = (text or "").strip()
+        if not text:
+            return self.browse()
+        return self.create({"name": text, "code": text, "sequence": 100})

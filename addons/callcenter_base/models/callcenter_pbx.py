@@ -1,10 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+import requests
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.ami_probe import AmiProbeError, probe
 
+_logger = logging.getLogger(__name__)
+
 PROBE_TIMEOUT_SECONDS = 5.0
+COMMAND_TIMEOUT_SECONDS = 2.0
+FACT_TYPES = ("call", "ring", "agent", "member", "queue", "recording")
 
 
 class CallcenterPbx(models.Model):
@@ -40,6 +48,22 @@ class CallcenterPbx(models.Model):
         help="ISO country code used to read national numbers from this PBX "
         "(e.g. CN). Defaults to the company's country.",
     )
+    connector_url = fields.Char(
+        default="http://127.0.0.1:8765",
+        help="Where the connector accepts commands from Odoo (click-to-dial, pauses, "
+        "transfers, supervision).",
+    )
+    connector_token = fields.Char(
+        groups="base.group_system", copy=False,
+        help="Shared secret the connector expects on every command "
+        "(CALLCENTER_COMMAND_TOKEN). Only administrators can read it.",
+    )
+    last_fact_seq = fields.Integer(
+        readonly=True, copy=False, aggregator=None,
+        help="Sequence number of the last connector fact applied; replayed facts "
+        "at or below it change nothing.",
+    )
+    last_fact_date = fields.Datetime(readonly=True, copy=False)
     last_check_message = fields.Char(readonly=True, copy=False)
     last_check_date = fields.Datetime(readonly=True, copy=False)
     queue_ids = fields.One2many("callcenter.queue", "pbx_id")
@@ -77,6 +101,107 @@ class CallcenterPbx(models.Model):
             "tag": "display_notification",
             "params": {"type": "success", "title": _("Connection OK"), "message": message},
         }
+
+    # ------------------------------------------------------------
+    # CONNECTOR
+    # ------------------------------------------------------------
+
+    def callcenter_ingest(self, facts):
+        """Apply a batch of call facts sent by the connector; returns the PBX configuration.
+
+        Facts carry a strictly increasing `seq`; those at or below the last applied
+        one are skipped, so a replayed batch changes nothing. The whole batch is one
+        transaction: a failure rolls it back and the connector sends it again.
+        """
+        self.ensure_one()
+        if not self.env.user.has_group("callcenter_base.group_callcenter_connector"):
+            raise AccessError(_("Only the connector's user may send call facts."))
+        # sudo: the caller is the authenticated connector (group checked above); facts
+        # touch calls, agents and logs of every queue, beyond any human role's rules.
+        pbx = self.sudo()
+        self.env.cr.execute(
+            "SELECT last_fact_seq FROM callcenter_pbx WHERE id = %s FOR UPDATE", [pbx.id]
+        )
+        last_seq = self.env.cr.fetchone()[0] or 0
+        fresh = [fact for fact in facts or [] if int(fact.get("seq") or 0) > last_seq]
+        unknown = {fact.get("type") for fact in fresh} - set(FACT_TYPES)
+        if unknown:
+            _logger.warning("PBX %s: ignoring facts of unknown types %s", pbx.name, sorted(unknown))
+        if fresh:
+            by_type = {kind: [f for f in fresh if f.get("type") == kind] for kind in FACT_TYPES}
+            Agent = pbx.env["callcenter.agent"]
+            Agent._callcenter_apply_member_facts(pbx, by_type["member"])
+            pbx.env["callcenter.call"]._callcenter_apply_call_facts(
+                pbx, by_type["call"], by_type["recording"]
+            )
+            Agent._callcenter_apply_agent_facts(pbx, by_type["agent"])
+            Agent._callcenter_apply_ring_facts(pbx, by_type["ring"])
+            pbx.env["callcenter.queue"]._callcenter_apply_queue_facts(pbx, by_type["queue"])
+            pbx.write({
+                "last_fact_seq": max(int(f["seq"]) for f in fresh),
+                "last_fact_date": fields.Datetime.now(),
+            })
+        return {"applied": len(fresh), "skipped": len(facts or []) - len(fresh),
+                "last_seq": pbx.last_fact_seq, "config": pbx._callcenter_connector_config()}
+
+    def callcenter_connector_config(self):
+        self.ensure_one()
+        if not self.env.user.has_group("callcenter_base.group_callcenter_connector"):
+            raise AccessError(_("Only the connector's user may read its configuration."))
+        # sudo: authenticated connector (group checked above).
+        return self.sudo()._callcenter_connector_config()
+
+    def _callcenter_connector_config(self):
+        agents = self.env["callcenter.agent"].search([("pbx_id", "=", self.id)])
+        queues = self.env["callcenter.queue"].search([("pbx_id", "=", self.id)])
+        return {
+            "pbx_id": self.id,
+            "last_seq": self.last_fact_seq,
+            "region": self._callcenter_region(),
+            "agents": {
+                agent._callcenter_device_key(): {
+                    "wrapup_seconds": agent.wrapup_seconds, "name": agent.name,
+                    "extension": agent.extension or "",
+                }
+                for agent in agents if agent.interface
+            },
+            "queues": {queue.asterisk_name: {"name": queue.name} for queue in queues},
+        }
+
+    def _callcenter_command(self, action, **params):
+        """Send one command to the connector and return its answer, or raise a clear UserError.
+
+        Bounded by COMMAND_TIMEOUT_SECONDS so that a user never waits on a dead PBX.
+        """
+        self.ensure_one()
+        # sudo: the token is admin-only to read; callers have checked that the
+        # current user may perform `action` before calling this.
+        token = self.sudo().connector_token or ""
+        url = (self.connector_url or "").rstrip("/") + "/v1/commands"
+        try:
+            response = requests.post(
+                url, json={"action": action, "params": params},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=COMMAND_TIMEOUT_SECONDS,
+            )
+        except requests.Timeout:
+            raise UserError(_("The telephony connector did not answer within %(seconds)s seconds.",
+                              seconds=int(COMMAND_TIMEOUT_SECONDS))) from None
+        except requests.RequestException:
+            raise UserError(_("The telephony connector of %(pbx)s is not reachable. "
+                              "Ask an administrator to check that it is running.",
+                              pbx=self.name)) from None
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        if response.status_code == 401:
+            raise UserError(_("The telephony connector refused Odoo's token: the PBX "
+                              "configuration and the connector disagree."))
+        if response.status_code >= 400 or not answer.get("ok"):
+            raise UserError(answer.get("error") or _("The PBX refused the command (%(status)s).",
+                                                      status=response.status_code))
+        return answer
 
     # ------------------------------------------------------------
     # TOOLS

@@ -1,6 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, time, timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools.facts import fact_datetime
 
 QUEUE_STRATEGIES = [
     ("ringall", "Ring All"),
@@ -77,6 +82,16 @@ class CallcenterQueue(models.Model):
         help="Opening hours; outside them calls go to the overflow destination.",
     )
     call_ids = fields.One2many("callcenter.call", "queue_id")
+    live_waiting = fields.Integer(
+        string="Waiting Now", readonly=True, help="Callers waiting in the queue, as the PBX reports."
+    )
+    live_longest_since = fields.Datetime(
+        readonly=True, help="When the caller who has waited longest entered the queue."
+    )
+    recording_retention_days = fields.Integer(
+        string="Keep Recordings (days)", default=0,
+        help="Recordings of this queue's calls are deleted after this many days. 0 keeps them.",
+    )
     member_count = fields.Integer(compute="_compute_agent_ids")
 
     _sql_constraints = [
@@ -142,3 +157,99 @@ class CallcenterQueue(models.Model):
         if pbx:
             domain.append(("pbx_id", "=", pbx.id))
         return {queue.asterisk_name: queue for queue in self.with_context(active_test=False).search(domain)}
+
+    # ------------------------------------------------------------
+    # INGESTION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _callcenter_apply_queue_facts(self, pbx, facts):
+        if not facts:
+            return
+        latest = {fact.get("queue"): fact for fact in facts if fact.get("queue")}
+        queues = self._callcenter_find(latest, pbx)
+        for name, fact in latest.items():
+            if name in queues:
+                queues[name].write({
+                    "live_waiting": int(fact.get("waiting") or 0),
+                    "live_longest_since": fact_datetime(fact.get("longest_since")),
+                })
+        self.env.ref("callcenter_base.group_callcenter_supervisor")._bus_send(
+            "callcenter.wallboard/refresh", {"queues": sorted(latest)}
+        )
+
+    # ------------------------------------------------------------
+    # WALLBOARD
+    # ------------------------------------------------------------
+
+    @api.model
+    def callcenter_wallboard_data(self):
+        """Live figures of the queues the current user may see, and of their agents."""
+        queues = self.search([])
+        now = fields.Datetime.now()
+        today = datetime.combine(fields.Date.context_today(self), time.min)
+        stats = {
+            queue: (count, answered_in_sl, short_abandons)
+            for queue, count, answered_in_sl, short_abandons in self._callcenter_today_counts(
+                queues, today)
+        }
+        result = []
+        for queue in queues:
+            agents = queue.member_ids.agent_id
+            offered, in_sl, short = stats.get(queue, (0, 0, 0))
+            counted = offered - short
+            result.append({
+                "id": queue.id,
+                "name": queue.name,
+                "waiting": queue.live_waiting,
+                "longest_wait": int((now - queue.live_longest_since).total_seconds())
+                if queue.live_waiting and queue.live_longest_since else 0,
+                "available": len(agents.filtered(lambda a: a.state == "available")),
+                "paused": len(agents.filtered(lambda a: a.state == "paused")),
+                "on_call": len(agents.filtered(lambda a: a.state in ("ringing", "on_call"))),
+                "wrapup": len(agents.filtered(lambda a: a.state == "wrapup")),
+                "offered_today": offered,
+                "service_level": round(100.0 * in_sl / counted, 1) if counted else None,
+                "sl_target": queue.sl_target,
+            })
+        agents = queues.member_ids.agent_id
+        calls = {
+            call.agent_id: call for call in self.env["callcenter.call"].search([
+                ("agent_id", "in", agents.ids), ("state", "in", ("ringing", "queued", "answered")),
+                ("started_at", ">=", now - timedelta(hours=12)),
+            ], order="started_at")
+        }
+        return {
+            "queues": result,
+            "agents": [{
+                **agent._callcenter_agent_payload(),
+                "seconds_in_state": int((now - agent.state_since).total_seconds())
+                if agent.state_since else 0,
+                "queues": agent.queue_ids.filtered(lambda q: q in queues).mapped("name"),
+                "call_id": calls[agent].id if agent in calls else False,
+                "call_number": calls[agent].customer_number if agent in calls else "",
+                "pause_too_long": bool(
+                    agent.state == "paused" and agent.pause_reason_id.max_minutes
+                    and agent.state_since
+                    and now - agent.state_since > timedelta(minutes=agent.pause_reason_id.max_minutes)
+                ),
+            } for agent in agents.sorted("name")],
+            "now": fields.Datetime.to_string(now),
+        }
+
+    def _callcenter_today_counts(self, queues, since):
+        """(queue, offered, answered within SL, short abandons) since `since`, in one query."""
+        if not queues:
+            return []
+        self.env["callcenter.call"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT c.queue_id,
+                   count(*),
+                   count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.wait_duration <= q.sl_threshold),
+                   count(*) FILTER (WHERE c.state = 'abandoned' AND c.wait_duration < q.short_abandon_threshold)
+              FROM callcenter_call c
+              JOIN callcenter_queue q ON q.id = c.queue_id
+             WHERE c.queue_id = ANY(%s) AND c.started_at >= %s
+          GROUP BY c.queue_id
+        """, queues.ids, since))
+        return [(self.browse(qid), n, sl, short) for qid, n, sl, short in self.env.cr.fetchall()]

@@ -16,6 +16,8 @@ class CallcenterQueueMember(models.Model):
         default=0, help="Asterisk penalty: members with a lower penalty are rung first."
     )
     agent_state = fields.Selection(related="agent_id.state")
+    logged_in = fields.Boolean(readonly=True, help="The PBX reports the agent in this queue.")
+    paused = fields.Boolean(readonly=True, help="The PBX reports the agent paused in this queue.")
 
     _sql_constraints = [
         ("queue_agent_unique", "UNIQUE(queue_id, agent_id)", "The agent is already a member."),

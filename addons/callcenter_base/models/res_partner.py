@@ -107,6 +107,12 @@ class ResPartner(models.Model):
                     result[number] |= partner
         return dict(result)
 
+    def _callcenter_pop_open_items(self):
+        """Open work about this contact shown in the screen pop; feature addons extend it
+        (tickets, conversations) with dicts {model, id, name, state}."""
+        self.ensure_one()
+        return []
+
     @api.model
     def _callcenter_find_by_number(self, number):
         return self._callcenter_match_numbers([number]).get(number, self.browse())
