@@ -34,7 +34,7 @@ CALL_STATE_TRANSITIONS = {
     "failed": set(),
     "completed": set(),
 }
-HANGUP_BY = [("caller", "Caller"), ("agent", "Agent"), ("system", "System")]
+HANGUP_BY = [("customer", "Customer"), ("agent", "Agent"), ("system", "System")]
 LAST_CALLS_IN_POP = 5
 
 

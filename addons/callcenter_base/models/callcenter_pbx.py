@@ -5,6 +5,7 @@ import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools.ami_probe import AmiProbeError, probe
 
@@ -58,8 +59,8 @@ class CallcenterPbx(models.Model):
         help="Shared secret the connector expects on every command "
         "(CALLCENTER_COMMAND_TOKEN). Only administrators can read it.",
     )
-    last_fact_seq = fields.Integer(
-        readonly=True, copy=False, aggregator=None,
+    last_fact_seq = fields.Float(
+        digits=(20, 0), readonly=True, copy=False, aggregator=None,
         help="Sequence number of the last connector fact applied; replayed facts "
         "at or below it change nothing.",
     )
@@ -119,10 +120,11 @@ class CallcenterPbx(models.Model):
         # sudo: the caller is the authenticated connector (group checked above); facts
         # touch calls, agents and logs of every queue, beyond any human role's rules.
         pbx = self.sudo()
-        self.env.cr.execute(
-            "SELECT last_fact_seq FROM callcenter_pbx WHERE id = %s FOR UPDATE", [pbx.id]
-        )
-        last_seq = self.env.cr.fetchone()[0] or 0
+        pbx.flush_recordset(["last_fact_seq"])
+        self.env.cr.execute(SQL(
+            "SELECT last_fact_seq FROM callcenter_pbx WHERE id = %s FOR UPDATE", pbx.id
+        ))
+        last_seq = int(self.env.cr.fetchone()[0] or 0)
         fresh = [fact for fact in facts or [] if int(fact.get("seq") or 0) > last_seq]
         unknown = {fact.get("type") for fact in fresh} - set(FACT_TYPES)
         if unknown:
@@ -142,7 +144,7 @@ class CallcenterPbx(models.Model):
                 "last_fact_date": fields.Datetime.now(),
             })
         return {"applied": len(fresh), "skipped": len(facts or []) - len(fresh),
-                "last_seq": pbx.last_fact_seq, "config": pbx._callcenter_connector_config()}
+                "last_seq": int(pbx.last_fact_seq), "config": pbx._callcenter_connector_config()}
 
     def callcenter_connector_config(self):
         self.ensure_one()
@@ -156,7 +158,7 @@ class CallcenterPbx(models.Model):
         queues = self.env["callcenter.queue"].search([("pbx_id", "=", self.id)])
         return {
             "pbx_id": self.id,
-            "last_seq": self.last_fact_seq,
+            "last_seq": int(self.last_fact_seq),
             "region": self._callcenter_region(),
             "agents": {
                 agent._callcenter_device_key(): {

@@ -184,8 +184,10 @@ class CallcenterQueue(models.Model):
 
     @api.model
     def callcenter_wallboard_data(self):
-        """Live figures of the queues the current user may see, and of their agents."""
-        queues = self.search([])
+        """Live figures of the queues the current user supervises, and of their agents."""
+        domain = [] if self.env.user.has_group("callcenter_base.group_callcenter_manager") else [
+            ("team_lead_ids", "in", self.env.uid)]
+        queues = self.search(domain)
         now = fields.Datetime.now()
         today = datetime.combine(fields.Date.context_today(self), time.min)
         stats = {

@@ -4,8 +4,10 @@ from . import (
     test_callcenter_blacklist,
     test_callcenter_call,
     test_callcenter_pbx,
+    test_connector_ingest,
     test_demo_data,
     test_i18n,
     test_phone_number,
     test_security,
+    test_ui,
 )

@@ -117,13 +117,13 @@ def _inbound_call(rng, when, queue, agents, day_start, customer_numbers, unknown
     candidates = [agents[a] for a in queue.agent_ids if a in agents]
     if not candidates:
         return {**call, "state": "abandoned", "ended_at": when + timedelta(seconds=int(patience)),
-                "hangup_by": "caller"}
+                "hangup_by": "customer"}
     agent = min(candidates, key=lambda a: (_available_from(a, when, day_start), a.id))
     ring = rng.randint(2, 9)
     ring_start = _available_from(agent, when, day_start)
     answer = ring_start + timedelta(seconds=ring)
     if (answer - when).total_seconds() > patience:
-        return {**call, "state": "abandoned", "hangup_by": "caller",
+        return {**call, "state": "abandoned", "hangup_by": "customer",
                 "ended_at": when + timedelta(seconds=max(int(patience), 1))}
     hold = rng.randint(10, 90) if rng.random() < 0.2 else 0
     end = answer + timedelta(seconds=_talk_seconds(rng) + hold)
@@ -133,7 +133,7 @@ def _inbound_call(rng, when, queue, agents, day_start, customer_numbers, unknown
     return {
         **call, "state": "completed", "agent_id": agent.id, "ring_started_at": ring_start,
         "answered_at": answer, "ended_at": end, "wrapup_ended_at": wrapup_end,
-        "hold_duration": hold, "hangup_by": rng.choice(("caller", "caller", "agent")),
+        "hold_duration": hold, "hangup_by": rng.choice(("customer", "customer", "agent")),
         "hangup_cause": 16, "hangup_cause_text": "Normal Clearing",
     }
 

@@ -1,0 +1,81 @@
+"""Odoo over JSON-RPC (`/jsonrpc`, execute_kw) authenticated with an API key.
+
+Blocking `requests` calls run in a worker thread so the event loop never waits
+on Odoo. Two kinds of failure are told apart: Odoo unreachable (retry later,
+facts stay spooled) and Odoo answering with an error (the batch itself is
+refused: the caller splits it to find the bad fact).
+"""
+
+import asyncio
+import itertools
+import logging
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+
+class OdooUnavailable(Exception):
+    """Odoo could not be reached or answered with a server/transport error."""
+
+
+class OdooRejected(Exception):
+    """Odoo answered with a JSON-RPC error (access, validation, a bug)."""
+
+
+class OdooClient:
+    def __init__(self, url, db, login, api_key, timeout=10.0, session=None):
+        self.url = url.rstrip("/") + "/jsonrpc"
+        self.db, self.login, self.api_key, self.timeout = db, login, api_key, timeout
+        self.session = session or requests.Session()
+        self.uid = None
+        self._ids = itertools.count(1)
+
+    def _post(self, service, method, args):
+        payload = {"jsonrpc": "2.0", "method": "call", "id": next(self._ids),
+                   "params": {"service": service, "method": method, "args": args}}
+        try:
+            response = self.session.post(self.url, json=payload, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise OdooUnavailable(f"{self.url}: {exc.__class__.__name__}: {exc}") from None
+        if response.status_code >= 500 or response.status_code in (404, 429):
+            raise OdooUnavailable(f"{self.url}: HTTP {response.status_code}")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise OdooUnavailable(f"{self.url}: answer is not JSON (HTTP {response.status_code})") from None
+        if answer.get("error"):
+            error = answer["error"]
+            data = error.get("data") or {}
+            message = data.get("message") or error.get("message") or "error"
+            if data.get("name", "").endswith(("OperationalError", "SerializationFailure")):
+                raise OdooUnavailable(f"Odoo busy: {message}")
+            raise OdooRejected(f"{data.get('name', 'Odoo')}: {message}")
+        return answer.get("result")
+
+    def _authenticate(self):
+        uid = self._post("common", "login", [self.db, self.login, self.api_key])
+        if not uid:
+            raise OdooRejected(f"Odoo refused the API key of user {self.login!r} on database {self.db!r}")
+        self.uid = uid
+        return uid
+
+    def _execute(self, model, method, args, kwargs=None):
+        uid = self.uid or self._authenticate()
+        return self._post("object", "execute_kw",
+                          [self.db, uid, self.api_key, model, method, args, kwargs or {}])
+
+    async def call(self, model, method, args, kwargs=None):
+        return await asyncio.to_thread(self._execute, model, method, args, kwargs)
+
+    async def ingest(self, pbx_id, facts):
+        return await self.call("callcenter.pbx", "callcenter_ingest", [[pbx_id], facts])
+
+    async def connector_config(self, pbx_id):
+        return await self.call("callcenter.pbx", "callcenter_connector_config", [[pbx_id]])
+
+    async def find_pbx(self):
+        ids = await self.call("callcenter.pbx", "search", [[]], {"limit": 1, "order": "sequence, id"})
+        if not ids:
+            raise OdooRejected("no PBX is configured in Odoo (Call Center > Configuration > PBX Servers)")
+        return ids[0]

@@ -1,0 +1,353 @@
+"""The composition root: AMI events through the state machine into the outbox, and
+Odoo's commands back to the PBX.
+
+Everything with I/O is injected (the AMI connection factory, the Odoo client,
+the clock), so tests drive the service against the simulator and a real Odoo
+or a recording fake.
+"""
+
+import asyncio
+import base64
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from panoramisk.actions import Action
+
+from .adapters.ami import AmiConnection
+from .adapters.command_server import CommandServer
+from .adapters.fastagi import FastAgiServer
+from .adapters.odoo import OdooClient, OdooRejected, OdooUnavailable
+from .outbox import Outbox
+from .spool import Spool
+from .state.calls import CallTracker
+from .state.channels import device_key
+
+_logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.25
+CONFIG_REFRESH_SECONDS = 60.0
+ORIGINATE_FAILURE_WINDOW_SECONDS = 1.2
+DRAIN_TIMEOUT_SECONDS = 10.0
+URGENT_TYPES = frozenset({"ring"})
+SNAPSHOT_ACTIONS = ({"Action": "CoreShowChannels"}, {"Action": "QueueStatus"})
+SPY_OPTIONS = {"listen": "qE", "whisper": "qEw", "barge": "qEB"}
+ORIGINATE_REASONS = {"0": "no such device or not registered", "1": "no answer", "3": "no answer",
+                     "5": "busy", "8": "congestion or device unavailable"}
+
+
+class ConnectorService:
+    def __init__(self, config, odoo=None, ami_factory=AmiConnection, clock=time.time):
+        self.config = config
+        self.clock = clock
+        self.odoo = odoo or OdooClient(config.odoo_url, config.odoo_db, config.odoo_user,
+                                       config.odoo_api_key, config.odoo_timeout_seconds)
+        self.ami_factory = ami_factory
+        self.tracker = CallTracker(inbound_contexts=config.inbound_contexts.split(","))
+        self.spool = Spool(config.spool_dir)
+        self.outbox = None
+        self.ami = None
+        self.pbx_id = config.pbx_id
+        self.commands = CommandServer(*config.endpoint("command_bind"), config.command_token,
+                                      self.dispatch)
+        self.fastagi = FastAgiServer(*config.endpoint("fastagi_bind"))
+        self.stop_event = asyncio.Event()
+        self.events_seen = 0
+        self._tasks = set()
+        self._last_event = (0.0, time.monotonic())
+        self._dead_letter = Path(config.spool_dir) / "dead-letter.jsonl"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self):
+        await self._load_odoo_config()
+        self.outbox = Outbox(self.spool, self.odoo, self.pbx_id, self.config.batch_max_facts,
+                             self.config.batch_max_delay_ms / 1000.0, on_result=self._on_result,
+                             dead_letter=self._write_dead_letter)
+        self.outbox.seq = max(self.outbox.seq, self._odoo_last_seq)
+        self.ami = self.ami_factory(
+            self.config.ami_host, self.config.ami_port, self.config.ami_user,
+            self.config.ami_secret, on_event=self.on_event, on_login=self._on_ami_login,
+            on_lost=self._on_ami_lost, reconnect_max=self.config.ami_reconnect_max_seconds,
+            ping_interval=self.config.ami_ping_seconds,
+        )
+        await self.commands.start()
+        await self.fastagi.start()
+        self._spawn(self.outbox.run(self.stop_event), "outbox")
+        self._spawn(self._tick_loop(), "tick")
+        self._spawn(self._config_loop(), "config")
+        self.ami.start()
+
+    async def stop(self):
+        """Stop intake, drain what Odoo has not yet got (bounded), then cancel."""
+        if self.ami:
+            self.ami.stop()
+        await self.commands.stop()
+        await self.fastagi.stop()
+        try:
+            await self.outbox.drained(DRAIN_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            _logger.warning("stopping with %d facts not yet in Odoo: they stay in the spool",
+                            len(self.outbox.pending))
+        self.stop_event.set()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.spool.close()
+
+    def _spawn(self, coro, name):
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task):
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception():
+            _logger.error("task %s failed", task.get_name(), exc_info=task.exception())
+
+    # ------------------------------------------------------------------ events
+
+    def on_event(self, event):
+        """Every AMI event, on the hot path: correlate and hand the facts to the outbox."""
+        self.events_seen += 1
+        try:
+            facts = self.tracker.handle(event)
+        except Exception:
+            _logger.exception("state machine failed on %s event; skipped", event.get("event"))
+            return
+        self._last_event = (self.tracker.now, time.monotonic())
+        if facts:
+            self._submit(facts)
+
+    def _submit(self, facts):
+        outgoing = [self._outgoing(fact) for fact in facts]
+        self.outbox.submit(outgoing, urgent=any(f["type"] in URGENT_TYPES for f in outgoing))
+
+    def _outgoing(self, fact):
+        if fact["type"] == "call":
+            return {"type": "call", "linkedid": fact["linkedid"], "call": fact["call"]}
+        if fact["type"] == "recording":
+            return {**fact, **self._recording_content(fact["filename"])}
+        return fact
+
+    def _recording_content(self, filename):
+        """The MixMonitor file, when the connector can read it (shared folder or same host)."""
+        folder = self.config.recordings_dir
+        if not folder or not filename:
+            return {}
+        path = Path(folder) / os.path.basename(filename)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            _logger.info("recording %s not found under %s; Odoo gets its name only", filename, folder)
+            return {}
+        if size > self.config.recording_max_bytes:
+            _logger.warning("recording %s is %d bytes, above the upload limit", path, size)
+            return {}
+        return {"content_b64": base64.b64encode(path.read_bytes()).decode("ascii"),
+                "mimetype": "audio/wav" if path.suffix == ".wav" else "application/octet-stream"}
+
+    async def _tick_loop(self):
+        while not self.stop_event.is_set():
+            await asyncio.sleep(TICK_SECONDS)
+            pbx_time, seen_at = self._last_event
+            now = max(pbx_time + (time.monotonic() - seen_at), 0.0)
+            facts = self.tracker.tick(now)
+            if facts:
+                self._submit(facts)
+
+    # ------------------------------------------------------------------ AMI session
+
+    def _on_ami_login(self):
+        self._spawn(self._reconcile(), "reconcile")
+
+    def _on_ami_lost(self):
+        _logger.warning("AMI lost with %d calls in flight; they are reconciled on reconnect",
+                        self.tracker.in_flight())
+
+    async def _reconcile(self):
+        """After every login: what is up continues, what ended meanwhile is closed."""
+        self.tracker.begin_snapshot(self.clock())
+        try:
+            for action in SNAPSHOT_ACTIONS:
+                messages = await self.ami.action(action, timeout=10.0, as_list=True)
+                for message in messages or []:
+                    self.on_event({k.lower(): v for k, v in message.items()})
+        except (asyncio.TimeoutError, ConnectionError) as exc:
+            _logger.warning("reconciliation snapshot incomplete (%s); keeping calls as they are", exc)
+            self.tracker._snapshot = None
+            return
+        facts = self.tracker.end_snapshot(self.clock())
+        if facts:
+            self._submit(facts)
+        _logger.info("reconciled with the PBX: %d calls in flight", self.tracker.in_flight())
+
+    # ------------------------------------------------------------------ Odoo
+
+    async def _load_odoo_config(self):
+        self._odoo_last_seq = 0
+        while True:
+            try:
+                if not self.pbx_id:
+                    self.pbx_id = await self.odoo.find_pbx()
+                config = await self.odoo.connector_config(self.pbx_id)
+            except OdooUnavailable as exc:
+                _logger.warning("waiting for Odoo (%s)", exc)
+                await asyncio.sleep(2)
+                continue
+            except OdooRejected as exc:
+                raise SystemExit(f"Odoo refused the connector: {exc}") from None
+            self._apply_config(config)
+            return
+
+    async def _config_loop(self):
+        while not self.stop_event.is_set():
+            await asyncio.sleep(CONFIG_REFRESH_SECONDS)
+            try:
+                self._apply_config(await self.odoo.connector_config(self.pbx_id))
+            except (OdooUnavailable, OdooRejected) as exc:
+                _logger.info("configuration refresh skipped: %s", exc)
+
+    def _on_result(self, result):
+        if isinstance(result, dict) and result.get("config"):
+            self._apply_config(result["config"])
+
+    def _apply_config(self, config):
+        self.tracker.configure(config.get("agents") or {})
+        self._odoo_last_seq = max(getattr(self, "_odoo_last_seq", 0), int(config.get("last_seq") or 0))
+
+    def _write_dead_letter(self, fact, reason):
+        with open(self._dead_letter, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"reason": reason, "fact": fact}, ensure_ascii=False) + "\n")
+
+    # ------------------------------------------------------------------ commands
+
+    async def dispatch(self, action, params):
+        handler = getattr(self, "_command_" + action, None)
+        if handler is None:
+            return {"ok": False, "error": f"unknown command {action!r}"}
+        if not self.ami or not self.ami.authenticated:
+            return {"ok": False, "error": "The PBX is not connected: the call cannot be placed now."}
+        try:
+            return await handler(**params)
+        except TypeError as exc:
+            return {"ok": False, "error": f"bad parameters for {action}: {exc}"}
+        except asyncio.TimeoutError:
+            return {"ok": False, "error": "The PBX did not answer in time."}
+        except ConnectionError:
+            return {"ok": False, "error": "The PBX connection dropped during the command."}
+
+    async def _command_originate(self, interface, number, caller_id, channel_id, other_channel_id):
+        """Ring the agent's device, then the customer; answer within the failure window.
+
+        panoramisk resolves an async Originate with [Response, OriginateResponse]
+        only when the agent answers or the attempt fails, so the immediate
+        Response is read from the action itself and the outcome is followed in
+        the background (a late failure marks the call failed in Odoo).
+        """
+        self.tracker.expect_originate(channel_id)
+        action = Action({
+            "Action": "Originate", "Channel": device_key(interface),
+            "Context": self.config.outbound_context, "Exten": number, "Priority": "1",
+            "CallerID": caller_id, "Timeout": "30000", "Async": "true",
+            "ChannelId": channel_id, "OtherChannelId": other_channel_id,
+        }, as_list=True)
+        future = self.ami.send_action(action)
+        try:
+            messages = await asyncio.wait_for(asyncio.shield(future), ORIGINATE_FAILURE_WINDOW_SECONDS)
+        except asyncio.TimeoutError:
+            first = action.responses[0] if action.responses else None
+            if first is None:
+                self._fail_originate(channel_id, "no answer from the PBX")
+                return {"ok": False, "error": "The PBX did not answer the dial request."}
+            if first.get("Response") != "Success":
+                self._fail_originate(channel_id, first.get("Message") or "refused")
+                return {"ok": False, "error": "The PBX refused the call: %s" % first.get("Message")}
+            self._spawn(self._follow_originate(future, channel_id), "originate")
+            return {"ok": True, "message": "Your phone is ringing."}
+        return self._originate_outcome(messages, channel_id, interface)
+
+    async def _follow_originate(self, future, channel_id):
+        try:
+            messages = await asyncio.wait_for(future, 120)
+        except asyncio.TimeoutError:
+            return
+        self._originate_outcome(messages, channel_id, "")
+
+    def _originate_outcome(self, messages, channel_id, interface):
+        messages = messages if isinstance(messages, list) else [messages]
+        final = messages[-1]
+        if final.get("Response") in ("Success",) and final.get("Event") == "OriginateResponse":
+            return {"ok": True, "message": "Connected."}
+        if final.get("Response") == "Success" and len(messages) == 1:
+            return {"ok": True, "message": "Your phone is ringing."}
+        reason = ORIGINATE_REASONS.get(str(final.get("Reason")), final.get("Message") or "failed")
+        self._fail_originate(channel_id, reason)
+        return {"ok": False, "error": f"Your phone {interface} could not be reached: {reason}."}
+
+    def _fail_originate(self, channel_id, reason):
+        facts = self.tracker.originate_failed(channel_id, reason, self.clock())
+        if facts:
+            self._submit(facts)
+
+    async def _command_agent_state(self, interface, state, member_name="", reason="", queues=()):
+        device = device_key(interface)
+        if state == "logged_out":
+            for item in queues:
+                await self.ami.action({"Action": "QueueRemove", "Queue": item["queue"],
+                                       "Interface": interface})
+            return {"ok": True}
+        for item in queues:
+            response = await self.ami.action({
+                "Action": "QueueAdd", "Queue": item["queue"], "Interface": interface,
+                "MemberName": member_name, "Penalty": str(item.get("penalty") or 0),
+                "StateInterface": device, "Paused": "false",
+            })
+            if response.get("Response") != "Success" and "Already there" not in (response.get("Message") or ""):
+                return {"ok": False, "error": f"Queue {item['queue']}: {response.get('Message')}"}
+        pause = {"Action": "QueuePause", "Interface": interface,
+                 "Paused": "true" if state == "paused" else "false"}
+        if state == "paused":
+            pause["Reason"] = reason
+        response = await self.ami.action(pause)
+        if response.get("Response") != "Success":
+            return {"ok": False, "error": response.get("Message") or "pause refused"}
+        return {"ok": True}
+
+    def _call_channels(self, linkedid):
+        return [info for info in self.tracker.channels.values() if info.linkedid == linkedid]
+
+    async def _command_hangup(self, linkedid):
+        channels = self._call_channels(linkedid)
+        if not channels:
+            return {"ok": False, "error": "This call is no longer on the PBX."}
+        target = next((c for c in channels if not c.is_agent), channels[0])
+        response = await self.ami.action({"Action": "Hangup", "Channel": target.name, "Cause": "16"})
+        return {"ok": response.get("Response") == "Success", "error": response.get("Message")}
+
+    async def _command_transfer(self, linkedid, target, kind, interface=""):
+        mine = [c for c in self._call_channels(linkedid)
+                if c.is_agent and (not interface or c.device == device_key(interface))
+                and not c.name.endswith(";2")]
+        if not mine:
+            return {"ok": False, "error": "You are not on this call."}
+        action = {"Action": "BlindTransfer" if kind == "blind" else "Atxfer",
+                  "Channel": mine[0].name, "Context": self.config.transfer_context, "Exten": target}
+        response = await self.ami.action(action)
+        if response.get("Response") != "Success":
+            return {"ok": False, "error": response.get("Message") or "transfer refused"}
+        return {"ok": True}
+
+    async def _command_spy(self, mode, supervisor_interface, target_interface, linkedid=""):
+        response = await self.ami.action({
+            "Action": "Originate", "Channel": device_key(supervisor_interface),
+            "Application": "ChanSpy",
+            "Data": f"{device_key(target_interface)},{SPY_OPTIONS[mode]}",
+            "CallerID": f"Supervision <{mode}>", "Async": "true",
+        })
+        if response.get("Response") != "Success":
+            return {"ok": False, "error": response.get("Message") or "supervision refused"}
+        return {"ok": True}
