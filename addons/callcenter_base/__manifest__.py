@@ -32,6 +32,7 @@
         "views/callcenter_blacklist_views.xml",
         "views/res_partner_views.xml",
         "views/callcenter_menus.xml",
+        "views/callcenter_wallboard_views.xml",
     ],
     "demo": [
         "demo/callcenter_demo.xml",
@@ -39,6 +40,9 @@
     "assets": {
         "web.assets_backend": [
             "callcenter_base/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "callcenter_base/static/tests/tours/**/*",
         ],
     },
 }
