@@ -20,6 +20,7 @@
         "security/callcenter_security.xml",
         "data/callcenter_pause_reason_data.xml",
         "data/callcenter_call_disposition_data.xml",
+        "data/callcenter_call_data.xml",
         "views/callcenter_pbx_views.xml",
         "views/callcenter_skill_views.xml",
         "views/callcenter_pause_reason_views.xml",

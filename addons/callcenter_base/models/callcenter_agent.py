@@ -47,7 +47,7 @@ class CallcenterAgent(models.Model):
         AGENT_STATES, default="logged_out", required=True, readonly=True, index=True,
         group_expand=True,
     )
-    state_since = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    state_since = fields.Datetime(readonly=True)
     pause_reason_id = fields.Many2one("callcenter.pause.reason", readonly=True)
     wrapup_seconds = fields.Integer(
         string="Wrap-up Time (s)", default=DEFAULT_WRAPUP_SECONDS,
@@ -138,15 +138,19 @@ class CallcenterAgent(models.Model):
         )
         if not changing:
             return self.browse()
+        # PBX clocks and event order allow slightly earlier times than the open
+        # interval's start: such a change starts when the open interval did.
+        starts = {agent: max(at, agent.state_since) if agent.state_since else at for agent in changing}
         logs = self.env["callcenter.agent.state.log"]
-        logs.search([("agent_id", "in", changing.ids), ("date_end", "=", False)]).write(
-            {"date_end": at}
-        )
+        for log in logs.search([("agent_id", "in", changing.ids), ("date_end", "=", False)]):
+            log.date_end = max(starts[log.agent_id], log.date_start)
         logs.create([
-            {"agent_id": agent.id, "state": state, "pause_reason_id": reason.id, "date_start": at}
+            {"agent_id": agent.id, "state": state, "pause_reason_id": reason.id,
+             "date_start": starts[agent]}
             for agent in changing
         ])
-        changing.write({"state": state, "pause_reason_id": reason.id, "state_since": at})
+        for agent in changing:
+            agent.write({"state": state, "pause_reason_id": reason.id, "state_since": starts[agent]})
         return changing
 
     # ------------------------------------------------------------

@@ -476,6 +476,27 @@ class CallcenterCall(models.Model):
             ],
         }
 
+    @api.model
+    def _callcenter_purge_recordings(self, limit=1000):
+        """Cron: delete recordings older than their queue's retention period."""
+        purged = 0
+        for queue in self.env["callcenter.queue"].with_context(active_test=False).search(
+            [("recording_retention_days", ">", 0)]
+        ):
+            limit_date = fields.Datetime.subtract(fields.Datetime.now(),
+                                                  days=queue.recording_retention_days)
+            calls = self.search([
+                ("queue_id", "=", queue.id), ("recording_attachment_id", "!=", False),
+                ("started_at", "<", limit_date),
+            ], limit=limit - purged)
+            attachments = calls.recording_attachment_id
+            calls.write({"recording_attachment_id": False})
+            attachments.unlink()
+            purged += len(calls)
+            if purged >= limit:
+                break
+        return purged
+
     # ------------------------------------------------------------
     # TELEPHONY ACTIONS
     # ------------------------------------------------------------

@@ -167,7 +167,17 @@ class CallcenterPbx(models.Model):
                 }
                 for agent in agents if agent.interface
             },
-            "queues": {queue.asterisk_name: {"name": queue.name} for queue in queues},
+            "queues": {
+                queue.asterisk_name: {
+                    "name": queue.name,
+                    "strategy": queue.strategy,
+                    "members": [
+                        {"agent": m.agent_id._callcenter_device_key(), "penalty": m.penalty}
+                        for m in queue.member_ids if m.agent_id.interface
+                    ],
+                }
+                for queue in queues
+            },
         }
 
     def _callcenter_command(self, action, **params):

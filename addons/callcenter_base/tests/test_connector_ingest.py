@@ -150,3 +150,18 @@ class TestConnectorIngest(CallcenterCommon, MailCase):
         config = self.pbx_as_connector.callcenter_connector_config()
         self.assertEqual(config["agents"]["PJSIP/1001"]["wrapup_seconds"], 10)
         self.assertIn("support", config["queues"])
+
+    def test_recordings_purged_after_queue_retention(self):
+        self.queue_support.recording_retention_days = 30
+        old = self._create_call(self.queue_support, self.agent, linkedid="old.1",
+                                started_at=datetime(2020, 1, 1, 9, 0))
+        recent = self._create_call(self.queue_support, self.agent, linkedid="new.1",
+                                   started_at=datetime.now())
+        for call in old | recent:
+            call.recording_attachment_id = self.env["ir.attachment"].create({
+                "name": "r.wav", "res_model": "callcenter.call", "res_id": call.id, "raw": b"RIFF"})
+        old_attachment = old.recording_attachment_id
+        self.assertEqual(self.env["callcenter.call"]._callcenter_purge_recordings(), 1)
+        self.assertFalse(old.recording_attachment_id)
+        self.assertFalse(old_attachment.exists())
+        self.assertTrue(recent.recording_attachment_id)
