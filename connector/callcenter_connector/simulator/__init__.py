@@ -1,0 +1,7 @@
+"""A protocol-faithful Asterisk 22 emulator for tests and demos.
+
+`scenarios` renders whole calls as the AMI messages Asterisk emits (pure
+functions, checked against the recorded transcripts); `SimulatorServer`
+speaks AMI over TCP and plays calls in scaled real time, with FastAGI for the
+IVR; `TrafficModel` generates call-center load for demos and soaks.
+"""

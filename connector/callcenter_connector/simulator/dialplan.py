@@ -1,0 +1,178 @@
+"""Running dialplan on a channel, and what every call has in common.
+
+A dialplan is written as a Python generator: it emits the Newexten of each
+priority as it goes and `yield`s whenever the channel waits, either a number
+of seconds or an application object (Queue, Dial, AGI…) that resumes the
+generator with its result when it is done. This keeps each extension of the
+reference extensions.conf readable as the sequence it is.
+"""
+
+import logging
+
+from .channels import UP
+from .pbx import CdrRecord
+
+_logger = logging.getLogger(__name__)
+
+ANSWER_SETTLE = 0.020
+
+
+class Dialplan:
+    """Drives one dialplan generator over the PBX's virtual time."""
+
+    def __init__(self, pbx, generator):
+        self.pbx = pbx
+        self.generator = generator
+        self.operation = None
+        self._timer = None
+        self.finished = False
+
+    def start(self):
+        self._advance(None)
+
+    def _advance(self, value):
+        self.operation = None
+        self._timer = None
+        try:
+            step = self.generator.send(value)
+        except StopIteration:
+            self.finished = True
+            return
+        if isinstance(step, (int, float)):
+            self._timer = self.pbx.later(step, self._advance, None)
+        else:
+            self.operation = step
+            step.start(self._advance)
+
+    def stop(self):
+        if self._timer is not None:
+            self._timer.cancel()
+        self.finished = True
+        self.generator.close()
+
+
+class CdrTrail:
+    """The CDRs of a channel that dials: one record per party, plus the rest.
+
+    Asterisk opens a new record each time the channel dials someone and when
+    it carries on in the dialplan after a bridge; the records are sent when
+    the channel hangs up, with the channel's exten/context at that moment.
+    """
+
+    def __init__(self, channel):
+        self.channel = channel
+        self.records = []
+        self.next_start = channel.created
+        self.continued = False
+
+    def close(self, now, application, data, destination_channel="", disposition="ANSWERED",
+              start=None):
+        begin = self.next_start if start is None else start
+        channel = self.channel
+        answer = None if channel.answered_at is None else max(begin, channel.answered_at)
+        record = CdrRecord(
+            channel=channel.name, uniqueid=channel.uniqueid, source=channel.caller_num,
+            destination="", destination_context="",
+            caller_id=f'"{channel.caller_name}" <{channel.caller_num}>', start=begin,
+            destination_channel=destination_channel, last_application=application,
+            last_data=data, answer=answer, end=now, disposition=disposition,
+        )
+        self.records.append(record)
+        self.next_start = now
+        return record
+
+    def continue_after_bridge(self):
+        """The channel goes on in the dialplan after a bridge: a new record starts."""
+        self.continued = True
+
+    def emit(self, events, now):
+        if self.continued:
+            self.continued = False
+            self.close(now, self.channel.application, self.channel.app_data)
+        if not self.records:
+            answered = self.channel.answered_at is not None
+            self.close(now, self.channel.application, self.channel.app_data,
+                       disposition="ANSWERED" if answered else "NO ANSWER")
+        for record in self.records:
+            record.destination = self.channel.exten
+            record.destination_context = self.channel.context
+            events.cdr(record)
+        self.records = []
+
+
+class Call:
+    """One call, i.e. one Linkedid: every channel and application it involves."""
+
+    def __init__(self, pbx):
+        self.pbx = pbx
+        self.ev = pbx.events
+        self.linkedid = None
+        self.pairs = []
+        self.legs = []
+        self.ended = False
+        self.outcome = None
+
+    def owns(self, channel):
+        return any(channel in pair.channels for pair in self.pairs) or any(
+            channel in leg.pair.channels for leg in self.legs
+        )
+
+    def add_leg(self, leg):
+        self.legs.append(leg)
+
+    def drop_leg(self, leg):
+        if leg in self.legs:
+            self.legs.remove(leg)
+
+    def settle_devices(self, pairs, agents=()):
+        """DeviceStateChange twice per pair that ended (once per half), then
+        QueueMemberStatus for the agents whose phones are free again."""
+        for pair in pairs:
+            self.pbx.emit_device_state(pair.one.device, 2)
+        for agent in agents:
+            if agent is not None:
+                self.pbx.report_member_status(agent)
+
+    def finish(self, outcome=None):
+        if self.ended:
+            return
+        self.ended = True
+        if outcome is not None and self.outcome is None:
+            self.outcome = outcome
+        self.pbx.call_ended(self)
+
+    def linkedid_end(self, channel):
+        self.ev.cel(channel, "LINKEDID_END")
+
+    # Hooks for AMI actions; flows override what they support.
+
+    def hangup_channel(self, channel):
+        return False
+
+    def blind_transfer(self, channel, context, exten):
+        return False
+
+    def attended_transfer(self, channel, context, exten):
+        return False
+
+    def redirect(self, channel, context, exten):
+        return False
+
+    def hold(self, seconds):
+        return False
+
+    def dtmf(self, channel, digit, duration_ms):
+        return False
+
+
+def run_app(channel, events, priority, application, data=""):
+    """One priority: the channel's snapshot moves there and Newexten reports it."""
+    channel.priority = priority
+    channel.application, channel.app_data = application, data
+    events.newexten(channel, application, data)
+
+
+def answer_channel(channel, events, now):
+    channel.state = UP
+    channel.answered_at = now
+    events.newstate(channel)

@@ -1,0 +1,438 @@
+"""A customer calling a DID, as the reference PBX's `[inbound]` context runs it.
+
+The customer is `Originate Channel: Local/<DID>@inbound, Application: Wait,
+Data: N`: `;1` is the customer's phone (it hangs up N seconds after the line
+is answered) and `;2` is the "trunk" leg that runs the DID's extension. The
+extensions below mirror extensions.conf priority by priority, because the
+Newexten events report those priorities.
+"""
+
+import re
+
+from .channels import UP
+from .dialplan import ANSWER_SETTLE, Call, CdrTrail, Dialplan, answer_channel, run_app
+from .events import cel_extra, format_time
+from .legs import seconds_text
+from .pbx import CdrRecord
+
+CUSTOMER_WAIT_FOREVER = 3600
+PLAYBACK_SECONDS = {"beep": 0.25}
+
+
+def route_exists(did):
+    return did in ("4001", "4002", "4003", "4004", "300") or bool(re.fullmatch(r"4[12]\d\d", did))
+
+
+class InboundCall(Call):
+    """One inbound call from its Originate to the last Hangup."""
+
+    def __init__(self, pbx, did, caller_num, caller_name, hangup_after=None, *,
+                 action_id=None, ivr_digits="1", ivr_digit_delay=0.55,
+                 late_agent_complete=None):
+        super().__init__(pbx)
+        self.did = str(did)
+        self.caller_num = caller_num
+        self.caller_name = caller_name
+        self.wait_seconds = CUSTOMER_WAIT_FOREVER if hangup_after is None else hangup_after
+        self.action_id = action_id
+        self.ivr_digits = ivr_digits
+        self.ivr_digit_delay = ivr_digit_delay
+        self.late_agent_complete = (pbx.loses_agent_complete_race()
+                                    if late_agent_complete is None else late_agent_complete)
+        self.phone = self.trunk = self.pair = None
+        self.dialplan = None
+        self.trail = None
+        self.recording = None
+        self._phone_timer = None
+
+    # --- start ------------------------------------------------------------
+
+    def start(self):
+        pbx, ev = self.pbx, self.ev
+        self.pair = pbx.local_pair(self.did, "inbound")
+        self.pairs.append(self.pair)
+        self.phone, self.trunk = self.pair.one, self.pair.two
+        self.linkedid = self.phone.linkedid
+        self.trail = CdrTrail(self.trunk)
+        pbx.call_started(self)
+        phone, trunk = self.phone, self.trunk
+        ev.cel_chan_start(phone)
+        ev.newchannel(phone)
+        ev.newchannel(trunk)
+        phone.application, phone.app_data = "AppDial2", "(Outgoing Line)"
+        ev.newexten(phone, "AppDial2", "(Outgoing Line)")
+        phone.set_caller(self.caller_num, self.caller_name)
+        phone.ani = self.caller_num
+        ev.new_callerid(phone)
+        phone.set_connected(self.caller_num, self.caller_name)
+        ev.new_connected_line(phone)
+        trunk.set_caller(self.caller_num, self.caller_name)
+        trunk.set_connected(self.caller_num, self.caller_name)
+        ev.new_callerid(trunk)
+        ev.new_connected_line(trunk)
+        ev.local_bridge(self.pair, optimization=True)
+        ev.dial_begin(None, phone, f"{self.did}@inbound")
+        self.dialplan = Dialplan(pbx, self._extension())
+        self.dialplan.start()
+        return self.linkedid
+
+    def _extension(self):
+        if self.did == "4001":
+            return self._queue_line("support", "t", features=True)
+        if self.did == "4002":
+            return self._queue_line("sales", "t")
+        if self.did == "4003":
+            return self._queue_line("support", "t", max_wait=5, voicemail=True)
+        if self.did == "4004":
+            return self._queue_line("support", "tc", record=True)
+        if self.did == "300":
+            return self._ivr()
+        return self._direct(self.did)
+
+    # --- dialplan ---------------------------------------------------------
+
+    def app(self, priority, application, data=""):
+        run_app(self.trunk, self.ev, priority, application, data)
+
+    def _first_priority(self, text):
+        self.app(1, "NoOp", text)
+        self.ev.cel_chan_start(self.trunk)
+
+    def _queue_line(self, queue, options, *, features=False, record=False, max_wait=120,
+                    voicemail=False):
+        from .queue_app import QueueApp
+
+        trunk, ev = self.trunk, self.ev
+        self._first_priority(f'Inbound call to DID {self.did} from {self._caller_text()}')
+        priority = 2
+        if features:
+            self.app(priority, "Set", "__DYNAMIC_FEATURES=agenthold")
+            ev.varset(trunk, "__DYNAMIC_FEATURES", "agenthold")
+            priority += 1
+        self.app(priority, "Answer")
+        self.answer_line()
+        yield ANSWER_SETTLE
+        priority += 1
+        if record:
+            self._start_recording(priority)
+            priority += 2
+        data = f"{queue},{options},,,{max_wait}"
+        self.app(priority, "Queue", data)
+        status = yield QueueApp(self, queue, options, max_wait, data)
+        priority += 1
+        self.app(priority, "NoOp", f"QUEUESTATUS={status}")
+        if voicemail:
+            priority += 1
+            self.app(priority, "GotoIf", f"{int(status == 'TIMEOUT')}?voicemail,support,1")
+            if status == "TIMEOUT":
+                trunk.context, trunk.exten = "voicemail", "support"
+                self.app(1, "NoOp", f"Voicemail of queue support for {self.caller_num}")
+                self.app(2, "Playback", "beep")
+                yield from self._playback("beep")
+                self.app(3, "Hangup")
+                self.dialplan_hangup()
+                return
+        if record:
+            priority += 1
+            self.app(priority, "StopMixMonitor")
+            ev.mixmonitor_stop(trunk)
+            self.recording = None
+            priority += 1
+            self.app(priority, "Playback", "beep")
+            yield from self._playback("beep")
+        priority += 1
+        self.app(priority, "Hangup")
+        self.dialplan_hangup()
+
+    def _start_recording(self, priority):
+        trunk, ev = self.trunk, self.ev
+        digits = re.sub(r"\D", "", self.caller_num)
+        stamp = format_time(self.pbx.now()).replace("-", "").replace(" ", "-").replace(":", "")
+        name = f"in-{self.did}-{digits}-{stamp}-{trunk.uniqueid}.wav"
+        self.app(priority, "Set", f"RECFILE={name}")
+        ev.varset(trunk, "RECFILE", name)
+        self.app(priority + 1, "MixMonitor", name)
+        self.recording = f"{self.pbx.monitor_dir}/{name}"
+        ev.varset(trunk, "MIXMONITOR_FILENAME", self.recording)
+        ev.mixmonitor_start(trunk)
+
+    def _playback(self, sound):
+        self.ev.cel(self.trunk, "STREAM_BEGIN",
+                    extra=cel_extra(sound=sound, format="slin", language="en"))
+        yield PLAYBACK_SECONDS.get(sound, 1.0)
+        self.ev.cel(self.trunk, "STREAM_END")
+        self.ev.varset(self.trunk, "PLAYBACKSTATUS", "SUCCESS")
+
+    def _direct(self, did):
+        from .dial_app import DialApp
+
+        agent_ext = "10" + did[2:]
+        timeout = 20 if did.startswith("41") else 4
+        self._first_priority(f"Direct call to agent {agent_ext} from {self._caller_text()}")
+        data = f"Local/{agent_ext}@agents/n,{timeout},t"
+        self.app(2, "Dial", data)
+        status = yield DialApp(self, self.trunk, agent_ext, timeout, data)
+        self.app(3, "NoOp", f"DIALSTATUS={status}")
+        self.app(4, "Hangup")
+        self.dialplan_hangup()
+
+    def _ivr(self):
+        from .agi_app import AgiApp
+        from .queue_app import QueueApp
+
+        host, port = self.pbx.fastagi
+        self._first_priority(f"IVR call from {self._caller_text()}")
+        self.app(2, "Answer")
+        self.answer_line()
+        yield ANSWER_SETTLE
+        request = f"agi://{host}:{port}/ivr"
+        self.app(3, "AGI", f"{request},{self.did},main-menu")
+        status = yield AgiApp(self, request, [self.did, "main-menu"])
+        choice = self.trunk.variables.get("IVR_CHOICE", "")
+        self.app(4, "NoOp", f"AGISTATUS={status} IVR_CHOICE={choice}")
+        to_sales = choice == "2"
+        self.app(5, "GotoIf", f"{int(to_sales)}?sales")
+        queue, priority = ("sales", 8) if to_sales else ("support", 6)
+        data = f"{queue},t,,,120"
+        self.app(priority, "Queue", data)
+        yield QueueApp(self, queue, "t", 120, data)
+        self.app(priority + 1, "Hangup")
+        self.dialplan_hangup()
+
+    def _caller_text(self):
+        return f'"{self.caller_name}" <{self.caller_num}>'
+
+    # --- the line answers ---------------------------------------------------
+
+    def answer_line(self):
+        """Answer() on `;2`: both halves go Up and the Originate succeeds."""
+        ev, now = self.ev, self.pbx.now()
+        ev.cel(self.trunk, "ANSWER", application="Answer", app_data="")
+        answer_channel(self.trunk, ev, now)
+        self.pbx.emit_device_state(self.phone.device)
+        self.answer_phone()
+
+    def answer_phone(self, dial_end_before_response=True):
+        ev, now = self.ev, self.pbx.now()
+        ev.cel(self.phone, "ANSWER")
+        answer_channel(self.phone, ev, now)
+        ev.dial_end(None, self.phone, "ANSWER")
+        self.pbx.emit_device_state(self.phone.device)
+        self.originate_succeeded()
+
+    def line_answered(self):
+        """A direct call was answered through Dial: the Originate succeeds now."""
+        self.originate_succeeded()
+
+    def originate_succeeded(self):
+        self.ev.originate_response(
+            self.action_id, True, self.phone.name,
+            {"Application": "Wait", "Data": self.wait_text},
+            self.phone.uniqueid, self.caller_num, self.caller_name, 4,
+        )
+        self.phone.show_app = ("Wait", self.wait_text)
+        self._phone_timer = self.pbx.later(self.wait_seconds, self.phone_hangs_up)
+
+    @property
+    def wait_text(self):
+        return seconds_text(self.wait_seconds)
+
+    @property
+    def answered(self):
+        return self.phone.state == UP
+
+    # --- hangups ------------------------------------------------------------
+
+    def phone_hangs_up(self):
+        """The customer's Wait ended: the customer hangs up."""
+        if self.ended:
+            return
+        operation = self.dialplan.operation if self.dialplan else None
+        if operation is not None and operation.caller_hangup():
+            return
+        self.hangup_outside_bridge()
+
+    def phone_cdr(self):
+        phone = self.phone
+        return CdrRecord(
+            channel=phone.name, uniqueid=phone.uniqueid, source=self.caller_num,
+            destination=self.did, destination_context="inbound",
+            caller_id=self._caller_text(), start=phone.created, last_application="Wait",
+            last_data=self.wait_text, answer=phone.answered_at, end=self.pbx.now(),
+            disposition="ANSWERED",
+        )
+
+    def hang_up_phone(self, cause=0):
+        """Cdr, Hangup and CEL of the customer's phone `;1` (it hung up first)."""
+        ev = self.ev
+        if self._phone_timer is not None:
+            self._phone_timer.cancel()
+        if self.phone.answered_at is not None:
+            ev.cdr(self.phone_cdr())
+        ev.hangup(self.phone, cause)
+        ev.cel_hangup(self.phone, cause)
+        ev.cel(self.phone, "CHAN_END")
+
+    def end_trunk(self, cause, source="", last=True):
+        """The trunk `;2` is gone: its CDRs, CEL and Hangup; the call is over."""
+        ev, trunk = self.ev, self.trunk
+        trunk.application = trunk.app_data = ""
+        self.trail.emit(ev, self.pbx.now())
+        ev.cel_hangup(trunk, cause, source, trunk.dial_status)
+        ev.cel(trunk, "CHAN_END")
+        if last:
+            self.linkedid_end(trunk)
+        ev.hangup(trunk, cause)
+
+    def release_line(self):
+        self.pbx.release_pair(self.pair)
+        if self._phone_timer is not None:
+            self._phone_timer.cancel()
+
+    def hangup_outside_bridge(self):
+        """The customer hangs up while the trunk is not bridged (IVR, playback…)."""
+        ev = self.ev
+        if self.dialplan is not None:
+            self.dialplan.stop()
+        ev.hangup_request(self.trunk, 0)
+        self.hang_up_phone(0)
+        ev.soft_hangup_request(self.trunk, 16)
+        self.end_trunk(0)
+        self.release_line()
+        self.settle_devices([self.pair])
+        self.finish("caller_hangup")
+
+    def dialplan_hangup(self):
+        """`Hangup()` on the trunk; the phone `;1` follows."""
+        ev, trunk, phone = self.ev, self.trunk, self.phone
+        ev.soft_hangup_request(trunk, 16)
+        if self.answered:
+            ev.hangup_request(phone, 16)
+            self.trail.emit(ev, self.pbx.now())
+            ev.hangup(phone, 16)
+            trunk.application = trunk.app_data = ""
+            ev.hangup(trunk, 16)
+            if self._phone_timer is not None:
+                self._phone_timer.cancel()
+            ev.cdr(self.phone_cdr())
+            ev.cel_hangup(phone, 16)
+            ev.cel(phone, "CHAN_END")
+            ev.cel_hangup(trunk, 16, "dialplan/builtin", trunk.dial_status)
+            ev.cel(trunk, "CHAN_END")
+            self.linkedid_end(trunk)
+            self.release_line()
+            self.settle_devices([self.pair])
+            self.finish(self.outcome or "completed")
+            return
+        status = trunk.variables.get("DIALSTATUS", "")
+        ev.varset(phone, "CHANLOCALSTATUS", status)
+        ev.hangup_request(phone, 16)
+        trunk.application = trunk.app_data = ""
+        ev.hangup(trunk, 16)
+        self.release_line()
+        self.pbx.emit_device_state(phone.device)
+        ev.dial_end(None, phone, status or "CANCEL")
+        ev.hangup(phone, 16)
+        ev.originate_response(
+            self.action_id, False, f"Local/{self.did}@inbound",
+            {"Application": "Wait", "Data": self.wait_text},
+            "<unknown>", self.caller_num, self.caller_name, 0,
+        )
+        ev.cel_hangup(trunk, 16, "dialplan/builtin", trunk.dial_status)
+        ev.cel(trunk, "CHAN_END")
+        self.trail.emit(ev, self.pbx.now())
+        ev.cel_hangup(phone, 16)
+        ev.cel(phone, "CHAN_END")
+        self.linkedid_end(phone)
+        self.pbx.emit_device_state(phone.device)
+        self.finish(self.outcome or "missed")
+
+    def trail_for(self, channel):
+        return self.trail
+
+    def caller_gone_unanswered(self, legs):
+        """The line hung up while a direct call was still ringing."""
+        if self.dialplan is not None:
+            self.dialplan.stop()
+        self.dialplan_hangup()
+        self.settle_devices([leg.pair for leg in legs], [leg.agent for leg in legs])
+
+    def dial_peer_left(self, dial, phone_record, leg):
+        """The dialed agent hung up a direct call: Dial returns and the line ends."""
+        ev, trunk, phone = self.ev, self.trunk, self.phone
+        ev.soft_hangup_request(trunk, 16)
+        ev.hangup_request(phone, 16)
+        self.end_trunk(16, last=False)
+        ev.cdr(phone_record)
+        self.hang_up_phone(16)
+        self.linkedid_end(phone)
+        self.release_line()
+        self.settle_devices([self.pair, leg.pair], [leg.agent])
+        self.finish("answered")
+
+    # --- AMI actions ------------------------------------------------------
+
+    def _delegate(self, method, *args):
+        operation = self.dialplan.operation if self.dialplan else None
+        handler = getattr(operation, method, None)
+        return handler(*args) if handler is not None else False
+
+    def hangup_channel(self, channel):
+        if channel in self.pair.channels:
+            self.phone_hangs_up()
+            return True
+        return self._delegate("hangup_channel", channel)
+
+    def blind_transfer(self, channel, context, exten):
+        return self._delegate("blind_transfer", channel, context, exten)
+
+    def attended_transfer(self, channel, context, exten):
+        return self._delegate("attended_transfer", channel, context, exten)
+
+    def redirect(self, channel, context, exten):
+        return self._delegate("redirect", channel, context, exten)
+
+    def hold(self, seconds):
+        return self._delegate("hold", seconds)
+
+    def dtmf(self, channel, digit, duration_ms):
+        return self._delegate("dtmf", channel, digit, duration_ms)
+
+    def continue_at(self, context, exten):
+        """After a blind transfer or redirect, `;2` runs `context,exten,1`."""
+        trunk = self.trunk
+        trunk.context, trunk.exten = context, exten
+        if context == "internal" and exten in self.pbx.agents:
+            self.dialplan = Dialplan(self.pbx, self._internal(exten))
+        else:
+            self.dialplan = Dialplan(self.pbx, self._unknown_extension())
+        self.dialplan.start()
+
+    def _internal(self, exten):
+        """`[internal] _10XX`; as recorded, priority 1 is reported with the
+        application the channel was running before (Queue)."""
+        from .dial_app import DialApp
+
+        trunk = self.trunk
+        trunk.priority = 1
+        self.ev.newexten(trunk, trunk.application, trunk.app_data)
+        self.transfer_pending()
+        data = f"Local/{exten}@agents/n,20,t"
+        self.app(2, "Dial", data)
+        status = yield DialApp(self, trunk, exten, 20, data, after_transfer=True)
+        self.app(3, "NoOp", f"DIALSTATUS={status}")
+        self.app(4, "Hangup")
+        self.dialplan_hangup()
+
+    def _unknown_extension(self):
+        """No such extension: Asterisk runs the `Hangup` of the `i` handling."""
+        self.app(1, "Hangup")
+        self.dialplan_hangup()
+        yield from ()
+
+    def transfer_pending(self):
+        """Hook run between a transfer's Newexten and its Dial (see queue_app)."""
+        callback = getattr(self, "_after_transfer_newexten", None)
+        if callback is not None:
+            self._after_transfer_newexten = None
+            callback()
