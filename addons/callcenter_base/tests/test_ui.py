@@ -2,6 +2,7 @@
 import json
 import threading
 import time
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
@@ -120,6 +121,15 @@ class TestCallcenterUi(HttpCase):
             "country_id": env.ref("base.cn").id, "callcenter_vip_level": "2",
         })
         self.lunch = env.ref("callcenter_base.callcenter_pause_reason_lunch")
+        started = datetime.now() - timedelta(days=2)
+        self.previous_call = env["callcenter.call"].create({
+            "pbx_id": self.pbx.id, "direction": "inbound", "state": "completed",
+            "caller_number_raw": "+8613666661234", "callee_number_raw": "4001",
+            "agent_id": self.agent.id, "queue_id": self.queue.id, "started_at": started,
+            "answered_at": started + timedelta(seconds=10),
+            "ended_at": started + timedelta(seconds=130),
+            "summary": "Asked for a copy of the March invoice",
+        })
 
     def _ring(self, linkedid, seq):
         """The connector reports a call from the partner ringing the agent's device."""
@@ -142,8 +152,10 @@ class TestCallcenterUi(HttpCase):
         self.assertEqual(self.connector.actions(), ["agent_state", "originate"])
         self.assertEqual(self.connector.commands[0]["params"]["reason"], "lunch")
         self.assertEqual(self.connector.commands[1]["params"]["number"], "+8613666661234")
-        call = self.env["callcenter.call"].search([("agent_id", "=", self.agent.id)])
-        self.assertEqual((call.direction, call.partner_id), ("outbound", self.partner))
+        call = self.env["callcenter.call"].search([
+            ("agent_id", "=", self.agent.id), ("direction", "=", "outbound"),
+        ])
+        self.assertEqual((call.state, call.partner_id), ("ringing", self.partner))
 
     def test_screen_pop_from_bus(self):
         self.start_tour("/odoo", "callcenter_screen_pop_tour", login="cc_tour_agent")

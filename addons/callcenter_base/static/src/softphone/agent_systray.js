@@ -34,6 +34,11 @@ export class AgentSystray extends Component {
         return formatDuration(secondsSince(this.softphone.callSince, this.clock.now));
     }
 
+    /** Talk time once answered, else the time in the current state. */
+    get badgeTime() {
+        return this.softphone.call?.state === "answered" ? this.callTime : this.stateTime;
+    }
+
     get callStateLabel() {
         const call = this.softphone.call;
         if (call.state === "answered") {
@@ -67,7 +72,7 @@ export class AgentSystray extends Component {
     }
 
     async dial() {
-        const call = await this.softphone.dial(this.form.number);
+        const call = await this.softphone.dial(this.form.number, false, false, { notify: false });
         if (call && !call.error) {
             this.form.number = "";
         }

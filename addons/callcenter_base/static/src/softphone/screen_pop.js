@@ -82,6 +82,12 @@ export class ScreenPop extends Component {
         return value ? deserializeDateTime(value).toLocaleString(DateTime.DATETIME_SHORT) : "";
     }
 
+    /** A previous call's queue, outcome and notes on one line. */
+    lastCallDetails(call) {
+        const outcome = [call.disposition, call.summary].filter(Boolean).join(": ");
+        return [call.queue, outcome].filter(Boolean).join(" · ");
+    }
+
     openPartner(partnerId = this.mainPartnerId) {
         this.softphone.pop.collapsed = true;
         return this.softphone.openPartner(partnerId);

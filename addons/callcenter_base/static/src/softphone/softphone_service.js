@@ -172,8 +172,13 @@ export class Softphone {
         return agent;
     }
 
-    /** Click-to-dial: rings the agent's device, then the number. */
-    async dial(number, resModel = false, resId = false) {
+    /**
+     * Click-to-dial: rings the agent's device, then the number.
+     *
+     * @param {{notify?: boolean}} options `notify` confirms the dial with a
+     *  notification, for dials started away from the systray.
+     */
+    async dial(number, resModel = false, resId = false, { notify = true } = {}) {
         number = (number || "").trim();
         if (!number) {
             return false;
@@ -193,9 +198,11 @@ export class Softphone {
             return call;
         }
         this.call = pickCall(call);
-        this.notification.add(_t("Calling %(number)s: pick up your phone.", { number }), {
-            type: "info",
-        });
+        if (notify) {
+            this.notification.add(_t("Calling %(number)s: pick up your phone.", { number }), {
+                type: "info",
+            });
+        }
         return call;
     }
 

@@ -87,6 +87,8 @@ export class WallboardAction extends Component {
 
     setup() {
         this.wallboard = useState(useService("callcenter.wallboard"));
+        // Listening rings the team lead's own device: only team leads who are agents can.
+        this.softphone = useState(useService("callcenter.softphone"));
         this.orm = useService("orm");
         this.dialog = useService("dialog");
         this.notification = useService("notification");

@@ -103,6 +103,11 @@ tours.add("callcenter_screen_pop_tour", {
             trigger: ".o_callcenter_screen_pop .o_callcenter_vip_badge:contains(Gold)",
         },
         {
+            content: "The contact's last call, with its notes",
+            trigger:
+                ".o_callcenter_screen_pop .o_callcenter_screen_pop_last_call:contains(Tour Agent):contains(March invoice)",
+        },
+        {
             content: "Open the contact",
             trigger: ".o_callcenter_screen_pop .o_callcenter_open_contact",
             run: "click",
