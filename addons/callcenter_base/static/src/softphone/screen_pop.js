@@ -37,7 +37,9 @@ export class ScreenPop extends Component {
                 return _t("On call");
             case "ringing":
             case "queued":
-                return this.pop.direction === "outbound" ? _t("Outgoing call") : _t("Incoming call");
+                return this.pop.direction === "outbound"
+                    ? _t("Outgoing call")
+                    : _t("Incoming call");
             default:
                 return _t("Call ended");
         }

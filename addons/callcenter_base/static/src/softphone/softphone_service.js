@@ -225,11 +225,7 @@ export class Softphone {
             return false;
         }
         const done = await this._command(() =>
-            this.orm.call("callcenter.call", "action_callcenter_transfer", [
-                [callId],
-                target,
-                kind,
-            ])
+            this.orm.call("callcenter.call", "action_callcenter_transfer", [[callId], target, kind])
         );
         if (done) {
             this.notification.add(

@@ -7,7 +7,6 @@ import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { _t } from "@web/core/l10n/translation";
 import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
-import { KeepLast } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { debounce } from "@web/core/utils/timing";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -37,7 +36,7 @@ export class Wallboard {
         /** Client time (epoch ms) of the last answer, to tick durations from. */
         this.fetchedAt = null;
         this.watchers = 0;
-        this.keepLast = new KeepLast();
+        this.lastRequest = 0;
         this.debouncedFetch = debounce(() => this.fetch(), BUS_DEBOUNCE_MS);
     }
 
@@ -50,10 +49,17 @@ export class Wallboard {
         this.busService.start();
     }
 
+    /** Reads the figures again; an answer overtaken by a newer request is dropped. */
     async fetch() {
-        const data = await this.keepLast.add(
-            this.orm.silent.call("callcenter.queue", "callcenter_wallboard_data", [])
+        const request = ++this.lastRequest;
+        const data = await this.orm.silent.call(
+            "callcenter.queue",
+            "callcenter_wallboard_data",
+            []
         );
+        if (request !== this.lastRequest) {
+            return;
+        }
         this.queues = data.queues;
         this.agents = data.agents;
         this.fetchedAt = Date.now();
@@ -155,7 +161,9 @@ export class WallboardAction extends Component {
         if (queue.service_level === null) {
             return "o_callcenter_sl_none";
         }
-        return queue.service_level >= queue.sl_target ? "o_callcenter_sl_ok" : "o_callcenter_sl_bad";
+        return queue.service_level >= queue.sl_target
+            ? "o_callcenter_sl_ok"
+            : "o_callcenter_sl_bad";
     }
 
     // ------------------------------------------------------------------

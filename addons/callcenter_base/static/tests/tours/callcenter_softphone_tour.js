@@ -94,10 +94,12 @@ tours.add("callcenter_screen_pop_tour", {
         },
         {
             content: "The pop comes through the bus with the matched contact",
-            trigger: ".o_callcenter_screen_pop .o_callcenter_screen_pop_partner_name:contains(Zhao Lei)",
+            trigger:
+                ".o_callcenter_screen_pop .o_callcenter_screen_pop_partner_name:contains(Zhao Lei)",
         },
         {
-            trigger: ".o_callcenter_screen_pop .o_callcenter_screen_pop_number:contains(+8613666661234)",
+            trigger:
+                ".o_callcenter_screen_pop .o_callcenter_screen_pop_number:contains(+8613666661234)",
         },
         {
             trigger: ".o_callcenter_screen_pop .o_callcenter_vip_badge:contains(Gold)",
@@ -128,12 +130,14 @@ tours.add("callcenter_screen_pop_reload_tour", {
     steps: () => [
         {
             content: "The call rang before the page was loaded: the pop is there",
-            trigger: ".o_callcenter_screen_pop .o_callcenter_screen_pop_partner_name:contains(Zhao Lei)",
+            trigger:
+                ".o_callcenter_screen_pop .o_callcenter_screen_pop_partner_name:contains(Zhao Lei)",
             run: () => window.location.reload(),
         },
         {
             content: "Still there after a reload",
-            trigger: ".o_callcenter_screen_pop .o_callcenter_screen_pop_partner_name:contains(Zhao Lei)",
+            trigger:
+                ".o_callcenter_screen_pop .o_callcenter_screen_pop_partner_name:contains(Zhao Lei)",
         },
         {
             content: "Dismiss it",
