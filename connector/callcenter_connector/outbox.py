@@ -94,6 +94,7 @@ class Outbox:
                 await _wait_any(self._wake, stop, timeout=wait)
                 continue
             batch = list(self.pending.values())[:batch_size]
+            self.spool.sync()
             try:
                 result = await self.client.ingest(self.pbx_id, batch)
             except OdooUnavailable as exc:

@@ -1,8 +1,10 @@
 """Write-ahead spool of facts on local disk.
 
-Every fact is appended (and fsync'ed) here before it is sent, so a crash or a
-`kill -9` loses nothing the spool accepted, and facts keep their order while
-Odoo is unreachable. Odoo acknowledges by sequence number; acknowledged
+Every fact is written here (handed to the kernel) before it is sent, so a
+`kill -9` of the connector loses nothing the spool accepted, and facts keep
+their order while Odoo is unreachable. `sync()` makes them durable against a
+machine crash too; the outbox calls it before each batch it sends, so fsync
+costs once per batch instead of once per event. Odoo acknowledges by sequence number; acknowledged
 segments are deleted. On start the unacknowledged facts are read back in order.
 
 Files: `NNNNNNNNNN.jsonl` segments (one JSON fact per line, rotated by size)
@@ -30,11 +32,12 @@ class Spool:
         self._handle = None
         self._segment = None
         self._segment_last_seq = {}
+        self._unsynced = False
 
     # ------------------------------------------------------------------ writing
 
     def append(self, facts):
-        """Durably add facts (each with its `seq`) to the spool."""
+        """Add facts (each with its `seq`) to the spool; they survive the process from here on."""
         if not facts:
             return
         handle = self._writable()
@@ -42,10 +45,15 @@ class Spool:
                        for fact in facts).encode("utf-8")
         handle.write(data)
         handle.flush()
-        if self.fsync:
-            os.fsync(handle.fileno())
+        self._unsynced = True
         self._segment_last_seq[self._segment] = max(
             self._segment_last_seq.get(self._segment, 0), max(f["seq"] for f in facts))
+
+    def sync(self):
+        """Make what was appended durable on disk (against power loss, not only kill -9)."""
+        if self.fsync and self._unsynced and self._handle:
+            os.fsync(self._handle.fileno())
+        self._unsynced = False
 
     def acknowledge(self, seq):
         """Odoo applied every fact up to `seq`: remember it and drop spent segments."""
@@ -71,6 +79,7 @@ class Spool:
 
     def close(self):
         if self._handle:
+            self.sync()
             self._handle.close()
             self._handle = None
 
@@ -115,6 +124,7 @@ class Spool:
         if self._handle and self._handle.tell() < self.segment_max_bytes:
             return self._handle
         if self._handle:
+            self.sync()
             self._handle.close()
         existing = self._segments()
         number = int(existing[-1].stem) + 1 if existing else 1

@@ -171,6 +171,8 @@ def ring_call(index, agent="Local/1001@agents/n"):
 
 
 async def bench_pops(url, state, pops, background_rate):
+    background_events = traffic(int(background_rate * pops * 0.1 / 100) + 50, background_rate / 170) \
+        if background_rate else []
     ws = agent_websocket(url, "alice_b")
     received = {}
 
@@ -191,7 +193,7 @@ async def bench_pops(url, state, pops, background_rate):
         runner = asyncio.create_task(pipe.outbox.run(pipe.stop))
         noise = None
         if background_rate:
-            noise = asyncio.create_task(_background(pipe, background_rate))
+            noise = asyncio.create_task(_background(pipe, background_rate, background_events))
         await asyncio.sleep(1.0)
         latencies = []
         for index in range(pops):
@@ -207,10 +209,14 @@ async def bench_pops(url, state, pops, background_rate):
             await asyncio.sleep(0.05)
         if noise:
             noise.cancel()
+        backlog = len(pipe.outbox.pending)
+        await pipe.outbox.drained(300)
         pipe.stop.set()
-        await pipe.outbox.drained(120)
         await runner
     ws.close()
+    if background_rate:
+        print(f"  (background: {pipe.outbox.sent_facts} facts in {pipe.outbox.sent_batches} batches; "
+              f"{backlog} facts queued when the last pop was measured)")
     latencies.sort()
     label = f"under {background_rate} events/s of other traffic" if background_rate else "idle"
     if not latencies:
@@ -221,8 +227,7 @@ async def bench_pops(url, state, pops, background_rate):
           f"p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms, max {latencies[-1]:.0f} ms")
 
 
-async def _background(pipe, rate):
-    events = traffic(2000, rate / 130)
+async def _background(pipe, rate, events):
     shift = time.time() - float(events[0].get("timestamp", time.time()))
     started = time.perf_counter()
     for index, event in enumerate(events):
@@ -240,6 +245,7 @@ def main():
     parser.add_argument("--calls", type=int, default=1500)
     parser.add_argument("--pops", type=int, default=200)
     parser.add_argument("--background-rate", type=int, default=1000)
+    parser.add_argument("--only", choices=("throughput", "pops", "load"))
     args = parser.parse_args()
     ensure_postgres()
     odoo = find_odoo()
@@ -248,9 +254,12 @@ def main():
     proc = start_odoo(odoo, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        asyncio.run(bench_throughput(url, state, args.calls))
-        asyncio.run(bench_pops(url, state, args.pops, 0))
-        asyncio.run(bench_pops(url, state, args.pops, args.background_rate))
+        if args.only in (None, "throughput"):
+            asyncio.run(bench_throughput(url, state, args.calls))
+        if args.only in (None, "pops"):
+            asyncio.run(bench_pops(url, state, args.pops, 0))
+        if args.only in (None, "load"):
+            asyncio.run(bench_pops(url, state, args.pops, args.background_rate))
     finally:
         proc.terminate()
         proc.wait(30)
