@@ -57,6 +57,10 @@ class CallcenterAgent(models.Model):
     chat_capacity = fields.Integer(
         default=3, help="How many chat conversations the agent handles beside calls."
     )
+    current_call_id = fields.Many2one(
+        "callcenter.call", readonly=True, index="btree_not_null",
+        help="The call ringing, answered or in wrap-up on this agent's device.",
+    )
     state_log_ids = fields.One2many("callcenter.agent.state.log", "agent_id")
     call_ids = fields.One2many("callcenter.call", "agent_id")
     call_count = fields.Integer(compute="_compute_call_count")
@@ -173,12 +177,12 @@ class CallcenterAgent(models.Model):
             return {"agent": False}
         reasons = self.env["callcenter.pause.reason"].search([])
         Call = self.env["callcenter.call"]
-        current = Call.search([
+        current = agent.current_call_id or Call.search([
             ("agent_id", "=", agent.id),
             ("state", "in", ("ringing", "queued", "answered")),
             ("started_at", ">=", fields.Datetime.subtract(fields.Datetime.now(), hours=12)),
         ], order="started_at desc", limit=1)
-        ringing = current if current.state in ("ringing", "queued") else Call
+        ringing = current if agent.state == "ringing" or current.state in ("ringing", "queued") else Call
         return {
             "agent": agent._callcenter_agent_payload(),
             "pause_reasons": [{"id": r.id, "name": r.name} for r in reasons],
@@ -263,12 +267,21 @@ class CallcenterAgent(models.Model):
             return
         agents = self._callcenter_agents_by_device(pbx)
         reasons = self.env["callcenter.pause.reason"]._callcenter_by_code()
+        calls = {
+            call.linkedid: call for call in self.env["callcenter.call"].search([
+                ("pbx_id", "=", pbx.id),
+                ("linkedid", "in", [f["linkedid"] for f in facts if f.get("linkedid")]),
+            ])
+        }
         changed = self.browse()
         for fact in facts:
             agent = agents.get(device_key(fact.get("agent")))
             state = fact.get("state")
             if not agent or state not in dict(AGENT_STATES):
                 continue
+            call = calls.get(fact.get("linkedid")) or self.env["callcenter.call"]
+            if agent.current_call_id != call:
+                agent.current_call_id = call
             reason = False
             if state == "paused":
                 reason = reasons.get((fact.get("reason") or "").lower())
@@ -323,4 +336,5 @@ class CallcenterAgent(models.Model):
             agent = agents.get(device_key(fact.get("agent")))
             call = calls.get(fact.get("linkedid"))
             if agent and call:
+                agent.current_call_id = call
                 agent.user_id._bus_send("callcenter.call/ringing", call._callcenter_pop_payload())

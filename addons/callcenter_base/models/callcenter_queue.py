@@ -215,12 +215,7 @@ class CallcenterQueue(models.Model):
                 "sl_target": queue.sl_target,
             })
         agents = queues.member_ids.agent_id
-        calls = {
-            call.agent_id: call for call in self.env["callcenter.call"].search([
-                ("agent_id", "in", agents.ids), ("state", "in", ("ringing", "queued", "answered")),
-                ("started_at", ">=", now - timedelta(hours=12)),
-            ], order="started_at")
-        }
+        calls = {agent: agent.current_call_id for agent in agents if agent.current_call_id}
         return {
             "queues": result,
             "agents": [{

@@ -165,3 +165,19 @@ class TestConnectorIngest(CallcenterCommon, MailCase):
         self.assertFalse(old.recording_attachment_id)
         self.assertFalse(old_attachment.exists())
         self.assertTrue(recent.recording_attachment_id)
+
+    def test_pop_survives_reload_through_softphone_state(self):
+        self._ingest([
+            call_fact(1, state="ringing"),
+            {"seq": 2, "type": "agent", "agent": "PJSIP/1001", "state": "ringing", "at": T0 + 3,
+             "linkedid": "1795320280.232"},
+            {"seq": 3, "type": "ring", "agent": "PJSIP/1001", "linkedid": "1795320280.232", "at": T0 + 3},
+        ])
+        state = self.env["callcenter.agent"].with_user(self.user_agent).callcenter_softphone_state()
+        self.assertEqual(state["agent"]["state"], "ringing")
+        self.assertEqual(state["pop"]["linkedid"], "1795320280.232")
+        self.assertEqual(state["pop"]["partners"][0]["id"], self.partner.id)
+        self._ingest([{"seq": 4, "type": "agent", "agent": "PJSIP/1001", "state": "available",
+                       "at": T0 + 9, "linkedid": ""}])
+        state = self.env["callcenter.agent"].with_user(self.user_agent).callcenter_softphone_state()
+        self.assertFalse(state["pop"])

@@ -877,7 +877,8 @@ class CallTracker:
         if state != presence.reported:
             presence.reported = state
             self._facts.append({"type": "agent", "agent": device, "state": state[0],
-                                "reason": state[1], "at": at if at is not None else self.now})
+                                "reason": state[1], "at": at if at is not None else self.now,
+                                "linkedid": presence.call_linkedid if presence.call_state else ""})
 
     def _emit_call(self, call):
         call.last_event_at = self.now
