@@ -28,6 +28,7 @@ import re
 import pytest
 from callcenter_connector.protocol.ami import encode_message, read_transcript
 from callcenter_connector.simulator import manager, operations, scenarios
+from callcenter_connector.state.calls import CallTracker
 from conftest import TRANSCRIPTS
 
 SCENARIOS = [
@@ -50,6 +51,8 @@ VOLATILE_VARIABLES = {"ANSWEREDTIME_MS", "DIALEDTIME_MS", "RINGTIME_MS", "QUEUEW
 LOCAL_SUFFIX = re.compile(r"-([0-9a-f]{8});")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 NUMERIC_UNIQUEID = re.compile(r"^\d+\.(\d+)$")
+TRACKED_AGENTS = ["Local/1001@agents/n", "Local/1002@agents/n", "Local/1003@agents/n"]
+TIME_TOLERANCE = 0.05
 
 
 # --- loading a recording ---------------------------------------------------------
@@ -295,3 +298,30 @@ def test_header_names_keep_asterisk_casing(replayed):
         expected = casing.get(f"Event: {message['Event']}")
         if expected is not None and len(expected) == len(message):
             assert list(message) == expected, message["Event"]
+
+
+def final_calls(messages):
+    tracker = CallTracker(agent_devices=TRACKED_AGENTS)
+    facts = []
+    for message in messages:
+        facts.extend(tracker.handle(message))
+    facts.extend(tracker.flush())
+    return {f["linkedid"]: f["call"] for f in facts if f["type"] == "call" and f.get("final")}
+
+
+def test_the_connector_reads_the_same_calls(replayed):
+    """The connector's call state machine gets the same calls from the
+    simulator as from the recording (times within TIME_TOLERANCE)."""
+    name, recorded, generated, _ = replayed
+    expected, actual = final_calls(recorded), final_calls(generated)
+    assert set(actual) == set(expected), name
+    for linkedid, call in expected.items():
+        mine = actual[linkedid]
+        assert set(mine) == set(call)
+        for key, value in call.items():
+            if isinstance(value, float):
+                assert abs(mine[key] - value) <= TIME_TOLERANCE, (name, key)
+            elif key != "legs":
+                assert mine[key] == value, (name, key)
+        assert [(leg["agent"], leg["result"], leg["transfer_kind"]) for leg in mine["legs"]] == [
+            (leg["agent"], leg["result"], leg["transfer_kind"]) for leg in call["legs"]]

@@ -145,6 +145,9 @@ class DialApp:
             pbx.emit_device_state(line.device, 2)
         self.answered_at = pbx.now()
         leg.start_talking()
+        connected = getattr(call, "connected_to_agent", None)
+        if connected is not None and not self.customer:
+            connected()
 
     def _no_answer(self):
         if self.state != "ringing":
@@ -186,10 +189,15 @@ class DialApp:
             return True
         if self.state != "bridged":
             return False
-        call.hang_up_phone(0)
+        call.phone_cdr_now()
         self.ev.hangup_request(self.caller, 0)
-        leg = self.caller_left_bridge()
-        call.end_trunk(16)
+        leg, bridge = self.leg, self.bridge
+        self._leave_bridge_and_close()
+        call.end_trunk(16, last=False)
+        leg.hang_up_from_bridge(bridge)
+        self.ev.bridge_destroy(bridge)
+        call.hang_up_phone(0, with_cdr=False)
+        call.linkedid_end(leg.one)
         call.release_line()
         call.settle_devices([call.pair, leg.pair], [leg.agent])
         call.finish("answered")
@@ -210,6 +218,15 @@ class DialApp:
 
     def caller_left_bridge(self):
         """The calling side leaves the bridge; the dialed phone leg hangs up."""
+        leg, bridge = self.leg, self.bridge
+        self._leave_bridge_and_close()
+        leg.hang_up_from_bridge(bridge)
+        self.ev.bridge_destroy(bridge)
+        return leg
+
+    def _leave_bridge_and_close(self):
+        """The caller's half of a bridged Dial ending: it leaves, Dial's timing
+        variables are set, the CDR record of this party closes."""
         ev, caller, leg, bridge = self.ev, self.caller, self.leg, self.bridge
         self.state = "done"
         ev.varset(caller, "BRIDGEPEER", "")
@@ -220,12 +237,9 @@ class DialApp:
         ev.bridge_leave(bridge, caller)
         self._dial_time_vars()
         ev.soft_hangup_request(caller, 16)
-        leg.hang_up_from_bridge(bridge)
-        ev.bridge_destroy(bridge)
         self.call.drop_leg(leg)
         self.call.trail_for(caller).close(self.pbx.now(), "Dial", self.app_data, leg.one.name,
                                           "ANSWERED", self._record_start())
-        return leg
 
     def leg_phone_hangup(self, leg):
         """The called phone hung up: the bridge ends and Dial returns, which

@@ -19,8 +19,11 @@ CUSTOMER_WAIT_FOREVER = 3600
 PLAYBACK_SECONDS = {"beep": 0.25}
 
 
-def route_exists(did):
-    return did in ("4001", "4002", "4003", "4004", "300") or bool(re.fullmatch(r"4[12]\d\d", did))
+def route_exists(pbx, did):
+    """Whether `[inbound]` has an extension for `did` (reference DIDs, 41XX,
+    42XX, or a line added for a queue with `Pbx.line_for_queue`)."""
+    return (did in ("4001", "4002", "4003", "4004", "300") or did in pbx.queue_lines
+            or bool(re.fullmatch(r"4[12]\d\d", did)))
 
 
 class InboundCall(Call):
@@ -28,12 +31,14 @@ class InboundCall(Call):
 
     def __init__(self, pbx, did, caller_num, caller_name, hangup_after=None, *,
                  action_id=None, ivr_digits="1", ivr_digit_delay=0.55,
-                 late_agent_complete=None):
+                 late_agent_complete=None, patience=None, talk_seconds=None):
         super().__init__(pbx)
         self.did = str(did)
         self.caller_num = caller_num
         self.caller_name = caller_name
         self.wait_seconds = CUSTOMER_WAIT_FOREVER if hangup_after is None else hangup_after
+        self.patience = patience
+        self.talk_seconds = talk_seconds
         self.action_id = action_id
         self.ivr_digits = ivr_digits
         self.ivr_digit_delay = ivr_digit_delay
@@ -44,6 +49,9 @@ class InboundCall(Call):
         self.trail = None
         self.recording = None
         self._phone_timer = None
+        self._customer_timers = []
+        self._phone_cdr_sent = False
+        self.connected = False
 
     # --- start ------------------------------------------------------------
 
@@ -87,6 +95,8 @@ class InboundCall(Call):
             return self._queue_line("support", "tc", record=True)
         if self.did == "300":
             return self._ivr()
+        if self.did in self.pbx.queue_lines:
+            return self._queue_line(self.pbx.queue_lines[self.did], "t")
         return self._direct(self.did)
 
     # --- dialplan ---------------------------------------------------------
@@ -232,6 +242,28 @@ class InboundCall(Call):
         )
         self.phone.show_app = ("Wait", self.wait_text)
         self._phone_timer = self.pbx.later(self.wait_seconds, self.phone_hangs_up)
+        if self.patience is not None and not self.connected:
+            self._customer_timers.append(self.pbx.later(self.patience, self._patience_over))
+
+    def _patience_over(self):
+        """The customer gives up waiting for an agent."""
+        if not self.connected:
+            self.phone_hangs_up()
+
+    def connected_to_agent(self):
+        """An agent answered: the customer now talks `talk_seconds`, then hangs up."""
+        if self.connected:
+            return
+        self.connected = True
+        self._cancel_customer_timers()
+        if self.talk_seconds is not None:
+            self._customer_timers.append(self.pbx.later(self.talk_seconds, self.phone_hangs_up))
+        self.pbx.notify("call_connected", self)
+
+    def _cancel_customer_timers(self):
+        for timer in self._customer_timers:
+            timer.cancel()
+        self._customer_timers.clear()
 
     @property
     def wait_text(self):
@@ -262,13 +294,20 @@ class InboundCall(Call):
             disposition="ANSWERED",
         )
 
-    def hang_up_phone(self, cause=0):
+    def phone_cdr_now(self):
+        """The customer's phone hung up: its CDR goes out first, as recorded."""
+        if self.phone.answered_at is not None and not self._phone_cdr_sent:
+            self._phone_cdr_sent = True
+            self.ev.cdr(self.phone_cdr())
+
+    def hang_up_phone(self, cause=0, with_cdr=True):
         """Cdr, Hangup and CEL of the customer's phone `;1` (it hung up first)."""
         ev = self.ev
         if self._phone_timer is not None:
             self._phone_timer.cancel()
-        if self.phone.answered_at is not None:
-            ev.cdr(self.phone_cdr())
+        self._cancel_customer_timers()
+        if with_cdr:
+            self.phone_cdr_now()
         ev.hangup(self.phone, cause)
         ev.cel_hangup(self.phone, cause)
         ev.cel(self.phone, "CHAN_END")
@@ -288,6 +327,7 @@ class InboundCall(Call):
         self.pbx.release_pair(self.pair)
         if self._phone_timer is not None:
             self._phone_timer.cancel()
+        self._cancel_customer_timers()
 
     def hangup_outside_bridge(self):
         """The customer hangs up while the trunk is not bridged (IVR, playback…)."""

@@ -168,39 +168,32 @@ def action_setvar(pbx, action, reply):
 
 
 def action_queue_add(pbx, action, reply):
+    accepted = lambda: reply(response(action, message="Added interface to queue"))  # noqa: E731
     try:
         add_member(pbx, action.get("queue", ""), action.get("interface", ""),
                    action.get("membername", ""), action.get("penalty", 0),
-                   is_true(action.get("paused")), action.get("reason", ""))
+                   is_true(action.get("paused")), action.get("reason", ""), accepted)
     except MemberError as exc:
         reply(error(action, str(exc)))
-        return
-    reply(response(action, message="Added interface to queue"))
 
 
 def action_queue_remove(pbx, action, reply):
+    accepted = lambda: reply(response(action, message="Removed interface from queue"))  # noqa: E731
     try:
-        remove_member(pbx, action.get("queue", ""), action.get("interface", ""))
+        remove_member(pbx, action.get("queue", ""), action.get("interface", ""), accepted)
     except MemberError as exc:
         reply(error(action, str(exc)))
-        return
-    reply(response(action, message="Removed interface from queue"))
 
 
 def action_queue_pause(pbx, action, reply):
     paused = is_true(action.get("paused"))
-    interface = action.get("interface", "")
-    queue = action.get("queue") or None
-    if queue:
-        found = queue in pbx.queues and pbx.queues[queue].member(interface) is not None
-    else:
-        found = any(True for _ in pbx.memberships(interface))
-    if not interface or not found:
-        reply(error(action, "Interface not found"))
-        return
-    reply(response(action, message="Interface paused successfully" if paused
-                   else "Interface unpaused successfully"))
-    pause_member(pbx, interface, paused, action.get("reason", ""), queue)
+    message = "Interface paused successfully" if paused else "Interface unpaused successfully"
+    try:
+        pause_member(pbx, action.get("interface", ""), paused, action.get("reason", ""),
+                     action.get("queue") or None,
+                     lambda: reply(response(action, message=message)))
+    except MemberError as exc:
+        reply(error(action, str(exc)))
 
 
 def action_queue_penalty(pbx, action, reply):
@@ -210,12 +203,8 @@ def action_queue_penalty(pbx, action, reply):
         reply(error(action, "Invalid penalty"))
         return
     try:
-        targets = [(q, m) for q, m in pbx.memberships(action.get("interface", ""))
-                   if not action.get("queue") or q.name == action["queue"]]
-        if not targets:
-            raise MemberError("Invalid interface, queuename or penalty")
-        reply(response(action, message="Interface penalty set successfully"))
-        set_penalty(pbx, action.get("interface", ""), penalty, action.get("queue") or None)
+        set_penalty(pbx, action.get("interface", ""), penalty, action.get("queue") or None,
+                    lambda: reply(response(action, message="Interface penalty set successfully")))
     except MemberError as exc:
         reply(error(action, str(exc)))
 

@@ -65,7 +65,7 @@ def originate(pbx, fields, action_id=None):
     except ValueError:
         timeout = 30.0
     local = re.fullmatch(r"Local/(?P<exten>[^@]+)@(?P<context>[^/]+)(?P<n>/n)?", channel)
-    if local and local["context"] == "inbound" and route_exists(local["exten"]):
+    if local and local["context"] == "inbound" and route_exists(pbx, local["exten"]):
         wait = _wait_seconds(application, fields.get("data"))
         call = InboundCall(pbx, local["exten"], caller_num, caller_name, wait,
                            action_id=action_id, ivr_digits="")

@@ -21,6 +21,8 @@ from .model import Agent, Queue, QueueMember
 _logger = logging.getLogger(__name__)
 
 DEFAULT_MONITOR_DIR = "/var/spool/asterisk/monitor"
+REFERENCE_LINES = {"support": "4001", "sales": "4002"}
+EXTRA_LINE_PREFIX = "45"
 DEFAULT_FASTAGI = ("127.0.0.1", 4573)
 PBX_VERSION = "22.10.1"
 
@@ -66,13 +68,14 @@ class Pbx:
         self.agi_connector = None
         self.agents = {}
         self.queues = {}
+        self.queue_lines = {}
         self.channels = {}
         self.calls = set()
         self._device_users = {}
         self._reported_status = {}
         self._reported_available = {}
         self._member_available = {}
-        self.idle_listeners = []
+        self.observers = []
 
     # --- time -------------------------------------------------------------
 
@@ -104,6 +107,18 @@ class Pbx:
             self._member_available[(name, member.interface)] = member.available
         self._reported_available[name] = queue.any_available
         return queue
+
+    def line_for_queue(self, name):
+        """The DID that leads to queue `name`: 4001/4002 for the reference
+        queues, otherwise a `45NN` line added to `[inbound]` for it."""
+        if name in REFERENCE_LINES:
+            return REFERENCE_LINES[name]
+        for did, queue in self.queue_lines.items():
+            if queue == name:
+                return did
+        did = f"{EXTRA_LINE_PREFIX}{len(self.queue_lines) + 1:02d}"
+        self.queue_lines[did] = name
+        return did
 
     def agent_by_interface(self, interface):
         """`Local/1001@agents/n` or `Local/1001@agents` -> the agent 1001."""
@@ -207,14 +222,23 @@ class Pbx:
         race = self.agent_complete_race
         return race >= 1.0 or (race > 0.0 and self.random.random() < race)
 
+    def notify(self, what, call):
+        """Tells observers (traffic model, server) `call_started`, `call_connected`
+        or `call_ended`; an observer may implement any of them."""
+        for observer in list(self.observers):
+            handler = getattr(observer, what, None)
+            if handler is not None:
+                handler(call)
+
     def call_started(self, call):
         self.calls.add(call)
+        _logger.debug("call %s started", call.linkedid)
+        self.notify("call_started", call)
 
     def call_ended(self, call):
         self.calls.discard(call)
-        if not self.calls:
-            for listener in list(self.idle_listeners):
-                listener()
+        _logger.debug("call %s ended: %s", call.linkedid, call.outcome)
+        self.notify("call_ended", call)
 
     def find_call(self, channel_name):
         channel = self.channels.get(channel_name)

@@ -216,6 +216,7 @@ class QueueApp:
             self.call.settle_devices([loser.pair for loser in losers],
                                      [loser.agent for loser in losers])
         leg.start_talking()
+        self.call.connected_to_agent()
 
     def _agent_complete(self, reason, with_channels=True):
         """AgentComplete once per connected member (a transfer reports it early)."""
