@@ -46,10 +46,14 @@ def reference_pbx(sink, start=DEFAULT_START, *, agents=None, first_unique=1, fir
     return pbx
 
 
-def run(steps, *, start=DEFAULT_START, horizon=3600.0, **pbx_options):
-    """Runs `steps` [(seconds after start, callable(pbx))] to completion."""
+def run(steps, *, start=DEFAULT_START, horizon=3600.0, setup=None, **pbx_options):
+    """Runs `steps` [(seconds after start, callable(pbx))] to completion.
+
+    `setup(pbx)` may add agents and queues to the reference PBX first."""
     messages = []
     pbx = reference_pbx(messages.append, start, **pbx_options)
+    if setup is not None:
+        setup(pbx)
     for offset, step in steps:
         pbx.clock.call_at(start + offset, step, pbx)
     pbx.clock.run_all(horizon)
@@ -135,3 +139,21 @@ def agent_behaviour_step(extension, ring_seconds, talk_seconds):
 def call_step(did, caller_number, caller_name, hangup_after, **options):
     """A step that places one inbound call (for composing `run()` scripts)."""
     return _call_step(did, caller_number, caller_name, hangup_after, options)
+
+
+def traffic(model, duration, *, setup=None, **pbx_options):
+    """`model`'s calls for `duration` seconds, run to the end of the last call.
+
+    Returns (messages, TrafficReport); the same model and seed always give the
+    same messages."""
+    from .traffic import TrafficDriver
+
+    drivers = []
+
+    def begin(pbx):
+        driver = TrafficDriver(pbx, model)
+        driver.start(duration)
+        drivers.append(driver)
+
+    messages = run([(0.0, begin)], setup=setup, horizon=duration + 3600.0, **pbx_options)
+    return messages, drivers[0].report()
