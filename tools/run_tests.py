@@ -30,6 +30,9 @@ ODOO_REPORT = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests"
 )
 ODOO_LOG_LEVEL = re.compile(r"^\S+ \S+ \d+ (?P<level>ERROR|CRITICAL) ")
+SKIPPED_BROWSER = re.compile(
+    r" skipped .*(websocket-client|[Cc]hrome|devtools)"
+)
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|error|errors|skipped)")
 PYTEST_NO_TESTS = 5
 
@@ -87,7 +90,7 @@ def run_odoo_tier(odoo, modules, test_tags, keep_db) -> tuple[int, int, int]:
         )
         for line in proc.stdout:
             sys.stdout.write(line)
-            if ODOO_LOG_LEVEL.match(line):
+            if ODOO_LOG_LEVEL.match(line) or SKIPPED_BROWSER.search(line):
                 error_lines.append(line.rstrip())
             match = ODOO_REPORT.search(line)
             if match and "when loading database" in line:
@@ -103,7 +106,8 @@ def run_odoo_tier(odoo, modules, test_tags, keep_db) -> tuple[int, int, int]:
     failed = int(report["failed"]) + int(report["errors"])
     print(f"Odoo tier report: {report.group(0)}", flush=True)
     if error_lines:
-        print(f"Odoo tier: {len(error_lines)} ERROR/CRITICAL log line(s):", flush=True)
+        print(f"Odoo tier: {len(error_lines)} ERROR/CRITICAL line(s) or browser tests skipped:",
+              flush=True)
         for line in error_lines[:50]:
             print("   ", line[:300], flush=True)
     if rc == 0 and (failed or error_lines):

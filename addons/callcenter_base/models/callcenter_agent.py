@@ -182,7 +182,9 @@ class CallcenterAgent(models.Model):
             ("state", "in", ("ringing", "queued", "answered")),
             ("started_at", ">=", fields.Datetime.subtract(fields.Datetime.now(), hours=12)),
         ], order="started_at desc", limit=1)
-        ringing = current if agent.state == "ringing" or current.state in ("ringing", "queued") else Call
+        ringing = current if current and (
+            agent.state in ("ringing", "on_call") or current.state in ("ringing", "queued", "answered")
+        ) else Call
         return {
             "agent": agent._callcenter_agent_payload(),
             "pause_reasons": [{"id": r.id, "name": r.name} for r in reasons],
