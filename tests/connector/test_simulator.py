@@ -361,6 +361,51 @@ async def test_blind_and_attended_transfers_over_the_wire():
 
 
 @run_async
+async def test_redirect_takes_a_waiting_caller_out_of_the_queue():
+    server = await reference_server().start()
+    try:
+        server.pbx.agents["1001"].ring_seconds = None
+        client = await RawClient().connect(server.port)
+        await server.place_inbound_call("4001", "+331", "Jean", 10)
+        join = await client.wait_for(lambda m: m.get("event") == "QueueCallerJoin")
+        client.send({"Action": "Redirect", "ActionID": "r", "Channel": join["channel"],
+                     "Context": "internal", "Exten": "1002", "Priority": "1"})
+        assert (await client.wait_for(lambda m: m.get("actionid") == "r"))["message"] == (
+            "Redirect successful")
+        dial = await client.wait_for(lambda m: m.get("event") == "DialBegin"
+                                     and m.get("dialstring") == "1002@agents/n")
+        assert dial["channel"] == join["channel"] and dial["context"] == "internal"
+        await server.wait_idle(TIMEOUT)
+    finally:
+        await server.stop()
+
+
+@run_async
+async def test_chanspy_originate_rings_the_supervisor_and_spies():
+    server = await reference_server().start()
+    try:
+        server.pbx.agents["1003"].talk_seconds = 1
+        client = await RawClient().connect(server.port)
+        await server.place_inbound_call("4001", "+331", "Jean", 6)
+        await client.wait_for(lambda m: m.get("event") == "AgentConnect")
+        client.send({"Action": "Originate", "ActionID": "spy", "Channel": "Local/1003@agents",
+                     "Application": "ChanSpy", "Data": "Local/1001@agents,qsE",
+                     "CallerID": '"Supervisor" <1003>', "Async": "true"})
+        answered = await client.wait_for(lambda m: m.get("event") == "OriginateResponse"
+                                         and m.get("actionid") == "spy")
+        assert (answered["response"], answered["application"], answered["data"]) == (
+            "Success", "ChanSpy", "Local/1001@agents,qsE")
+        spy = await client.wait_for(lambda m: m.get("event") == "ChanSpyStart")
+        assert spy["spyeechannel"].startswith("Local/1001@agents-")
+        assert spy["spyerchannel"].startswith("Local/1003@agents-")
+        stop = await client.wait_for(lambda m: m.get("event") == "ChanSpyStop")
+        assert stop["spyerchannel"] == spy["spyerchannel"]
+        await server.wait_idle(TIMEOUT)
+    finally:
+        await server.stop()
+
+
+@run_async
 async def test_hold_gives_hold_unhold_and_music_on_hold():
     server = await reference_server().start()
     try:
@@ -504,6 +549,37 @@ async def test_unreachable_fastagi_server_fails_the_agi_and_the_call_goes_on():
     status = [e["value"] for e in client.events("VarSet") if e["variable"] == "AGISTATUS"]
     assert status == ["FAILURE"]
     assert [e["queue"] for e in client.events("QueueCallerJoin")] == ["support"]
+
+
+class SilentIvr(FakeIvr):
+    """Reads the environment, then waits: the caller hangs up first."""
+
+    async def handle(self, reader, writer):
+        while (await reader.readline()).strip():
+            pass
+        writer.write(b"ANSWER\n")
+        self.replies.append((await reader.readline()).decode().strip())
+        writer.write(b"GET DATA beep 60000 4\n")
+        self.replies.append((await reader.readline()).decode().strip())
+        writer.close()
+
+
+@run_async
+async def test_caller_hangup_during_fastagi_sends_hangup():
+    ivr = SilentIvr()
+    port = await ivr.start()
+    server = await reference_server(fastagi_address=("127.0.0.1", port)).start()
+    try:
+        client = await RawClient().connect(server.port)
+        await server.place_inbound_call("300", "+331", "Jean", 3, ivr_digits="")
+        await server.wait_idle(TIMEOUT)
+        await client.sync()
+    finally:
+        await server.stop()
+        await ivr.stop()
+    assert ivr.replies == ["200 result=0", "HANGUP"]
+    status = [e["value"] for e in client.events("VarSet") if e["variable"] == "AGISTATUS"]
+    assert status == ["HANGUP"]
 
 
 # --- the command line -----------------------------------------------------------------------
