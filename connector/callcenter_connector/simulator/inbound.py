@@ -9,11 +9,14 @@ Newexten events report those priorities.
 
 import re
 
+from .agi_app import AgiApp
 from .channels import UP
+from .dial_app import DialApp
 from .dialplan import ANSWER_SETTLE, Call, CdrTrail, Dialplan, answer_channel, run_app
 from .events import cel_extra, format_time
 from .legs import seconds_text
 from .pbx import CdrRecord
+from .queue_app import QueueApp
 
 CUSTOMER_WAIT_FOREVER = 3600
 PLAYBACK_SECONDS = {"beep": 0.25}
@@ -51,6 +54,7 @@ class InboundCall(Call):
         self._phone_timer = None
         self._customer_timers = []
         self._phone_cdr_sent = False
+        self._transfer_followup = None
         self.connected = False
 
     # --- start ------------------------------------------------------------
@@ -110,8 +114,6 @@ class InboundCall(Call):
 
     def _queue_line(self, queue, options, *, features=False, record=False, max_wait=120,
                     voicemail=False):
-        from .queue_app import QueueApp
-
         trunk, ev = self.trunk, self.ev
         self._first_priority(f'Inbound call to DID {self.did} from {self._caller_text()}')
         priority = 2
@@ -174,8 +176,6 @@ class InboundCall(Call):
         self.ev.varset(self.trunk, "PLAYBACKSTATUS", "SUCCESS")
 
     def _direct(self, did):
-        from .dial_app import DialApp
-
         agent_ext = "10" + did[2:]
         timeout = 20 if did.startswith("41") else 4
         self._first_priority(f"Direct call to agent {agent_ext} from {self._caller_text()}")
@@ -187,9 +187,6 @@ class InboundCall(Call):
         self.dialplan_hangup()
 
     def _ivr(self):
-        from .agi_app import AgiApp
-        from .queue_app import QueueApp
-
         host, port = self.pbx.fastagi
         self._first_priority(f"IVR call from {self._caller_text()}")
         self.app(2, "Answer")
@@ -222,7 +219,7 @@ class InboundCall(Call):
         self.pbx.emit_device_state(self.phone.device)
         self.answer_phone()
 
-    def answer_phone(self, dial_end_before_response=True):
+    def answer_phone(self):
         ev, now = self.ev, self.pbx.now()
         ev.cel(self.phone, "ANSWER")
         answer_channel(self.phone, ev, now)
@@ -352,9 +349,7 @@ class InboundCall(Call):
             ev.hangup(phone, 16)
             trunk.application = trunk.app_data = ""
             ev.hangup(trunk, 16)
-            if self._phone_timer is not None:
-                self._phone_timer.cancel()
-            ev.cdr(self.phone_cdr())
+            self.phone_cdr_now()
             ev.cel_hangup(phone, 16)
             ev.cel(phone, "CHAN_END")
             ev.cel_hangup(trunk, 16, "dialplan/builtin", trunk.dial_status)
@@ -451,8 +446,6 @@ class InboundCall(Call):
     def _internal(self, exten):
         """`[internal] _10XX`; as recorded, priority 1 is reported with the
         application the channel was running before (Queue)."""
-        from .dial_app import DialApp
-
         trunk = self.trunk
         trunk.priority = 1
         self.ev.newexten(trunk, trunk.application, trunk.app_data)
@@ -466,13 +459,17 @@ class InboundCall(Call):
 
     def _unknown_extension(self):
         """No such extension: Asterisk runs the `Hangup` of the `i` handling."""
+        self.transfer_pending()
         self.app(1, "Hangup")
         self.dialplan_hangup()
         yield from ()
 
+    def follow_transfer_with(self, callback):
+        """What the application left behind does once the transferee runs its
+        new extension (the queue reports AgentComplete and drops its member)."""
+        self._transfer_followup = callback
+
     def transfer_pending(self):
-        """Hook run between a transfer's Newexten and its Dial (see queue_app)."""
-        callback = getattr(self, "_after_transfer_newexten", None)
+        callback, self._transfer_followup = self._transfer_followup, None
         if callback is not None:
-            self._after_transfer_newexten = None
             callback()

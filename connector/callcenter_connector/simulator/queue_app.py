@@ -11,6 +11,7 @@ import json
 
 from .legs import QUEUE, PhoneLeg, agent_script
 from .strategies import choose_members
+from .transfers import AttendedTransfer
 
 MEMBER_RECHECK_DELAY = 0.06
 
@@ -24,7 +25,6 @@ class QueueApp:
         self.ev = call.pbx.events
         self.caller = call.trunk
         self.queue = call.pbx.queues.get(queue_name)
-        self.queue_name = queue_name
         self.continue_after = "c" in options
         self.max_wait = max_wait
         self.app_data = app_data
@@ -37,7 +37,7 @@ class QueueApp:
         self.state = "new"
         self.joined_at = None
         self.position = 0
-        self.hold_seconds = 0
+        self.transfer = None
         self.agent_complete_sent = False
         self.resume = None
         self._timers = []
@@ -120,7 +120,7 @@ class QueueApp:
             self._autopause(member)
         ev.dial_end(caller, leg.one, "NOANSWER")
         ev.dial_end(caller, leg.one, "CANCEL")
-        self._close_attempt(leg, "NO ANSWER")
+        self.close_attempt(leg, "NO ANSWER")
         self._drop(leg)
         if not self.ringing and self._retry_timer is None:
             self._retry_timer = self.pbx.later(queue.retry, self._retry)
@@ -133,7 +133,7 @@ class QueueApp:
         self.ev.device_state(f"Queue:{self.queue.name}_pause_{member.interface}", "INUSE")
         self.ev.queue_member("QueueMemberPause", self.queue.name, member)
 
-    def _close_attempt(self, leg, disposition):
+    def close_attempt(self, leg, disposition):
         trail = self.call.trail
         start = leg.ring_started if trail.records else None
         trail.close(self.pbx.now(), "Queue", self.app_data, leg.one.name, disposition, start)
@@ -150,7 +150,7 @@ class QueueApp:
             self.ev.dial_end(self.caller, leg.one, "CANCEL")
             if twice:
                 self.ev.dial_end(self.caller, leg.one, "CANCEL")
-            self._close_attempt(leg, "NO ANSWER")
+            self.close_attempt(leg, "NO ANSWER")
             self._drop(leg)
         return legs
 
@@ -218,7 +218,7 @@ class QueueApp:
         leg.start_talking()
         self.call.connected_to_agent()
 
-    def _agent_complete(self, reason, with_channels=True):
+    def agent_complete(self, reason, with_channels=True):
         """AgentComplete once per connected member (a transfer reports it early)."""
         if self.agent_complete_sent:
             return
@@ -254,7 +254,31 @@ class QueueApp:
         if self.state == "bridged":
             self._caller_left_bridge()
             return True
+        if self.state == "transferring":
+            self.transfer.abandon()
+            self.agent_complete("caller")
+            self.caller_left_alone()
+            return True
         return False
+
+    def caller_left_alone(self):
+        """The caller's side ends alone in its bridge (its member left for a transfer)."""
+        ev, caller, call, bridge = self.ev, self.caller, self.call, self.bridge
+        self.state = "done"
+        call.hang_up_phone(0)
+        ev.hangup_request(caller, 0)
+        ev.music_on_hold_stop(caller)
+        ev.cel(caller, "STREAM_END")
+        bridge.channels.remove(caller)
+        caller.bridge = None
+        ev.cel_bridge(caller, "BRIDGE_EXIT", bridge)
+        ev.bridge_leave(bridge, caller)
+        ev.bridge_destroy(bridge)
+        ev.soft_hangup_request(caller, 16)
+        call.end_trunk(16)
+        call.release_line()
+        call.settle_devices([call.pair])
+        call.finish("answered")
 
     def _abandon(self):
         ev, caller, call, queue = self.ev, self.caller, self.call, self.queue
@@ -293,7 +317,7 @@ class QueueApp:
         ev.cel_bridge(caller, "BRIDGE_EXIT", bridge, peer=leg.one.name)
         ev.hangup_request(caller, 0)
         if not late:
-            self._agent_complete("caller")
+            self.agent_complete("caller")
         ev.varset(caller, "BRIDGEPEER", "")
         ev.varset(leg.one, "BRIDGEPEER", "")
         bridge.channels.remove(caller)
@@ -306,10 +330,10 @@ class QueueApp:
         leg.hang_up_from_bridge(bridge)
         ev.bridge_destroy(bridge)
         call.drop_leg(leg)
-        self._close_attempt(leg, "ANSWERED")
+        self.close_attempt(leg, "ANSWERED")
         call.end_trunk(16)
         if late:
-            self._agent_complete("caller", with_channels=False)
+            self.agent_complete("caller", with_channels=False)
         call.release_line()
         call.settle_devices([call.pair, leg.pair], [leg.agent])
         call.finish("answered")
@@ -317,12 +341,15 @@ class QueueApp:
     # --- the agent hangs up ---------------------------------------------------------
 
     def leg_phone_hangup(self, leg):
+        if self.state == "transferring" and leg is self.transfer.transferer_leg:
+            self.transfer.transferer_hung_up()
+            return
         if self.state != "bridged" or leg is not self.connected:
             return
         ev, caller, call, bridge = self.ev, self.caller, self.call, self.bridge
         self.state = "done"
         leg.phone_hangup_requests()
-        self._agent_complete("agent")
+        self.agent_complete("agent")
         ev.varset(leg.one, "BRIDGEPEER", "")
         leg.leave_bridge(bridge)
         ev.varset(caller, "BRIDGEPEER", "")
@@ -336,7 +363,7 @@ class QueueApp:
         ev.bridge_leave(bridge, caller)
         ev.bridge_destroy(bridge)
         self._answered_time_vars()
-        self._close_attempt(leg, "ANSWERED")
+        self.close_attempt(leg, "ANSWERED")
         if self.continue_after:
             ev.varset(caller, "QUEUESTATUS", "CONTINUE")
             ev.cel_bridge(caller, "BRIDGE_EXIT", bridge)
@@ -416,7 +443,7 @@ class QueueApp:
         ev.varset(leg.one, "BRIDGEPEER", "")
         ev.blind_transfer(leg.one, caller, bridge, context, exten)
         self.call.dialplan.stop()
-        self.call._after_transfer_newexten = self._transferred_away
+        self.call.follow_transfer_with(self._transferred_away)
         caller.context, caller.exten = context, exten
         ev.cel_bridge(caller, "BRIDGE_EXIT", bridge, peer=leg.one.name)
         self.call.continue_at(context, exten)
@@ -425,14 +452,14 @@ class QueueApp:
     def _transferred_away(self):
         """The transferee runs its new extension; the member's leg goes away."""
         ev, caller, leg, bridge, call = self.ev, self.caller, self.connected, self.bridge, self.call
-        self._agent_complete("transfer")
+        self.agent_complete("transfer")
         bridge.channels.remove(caller)
         caller.bridge = None
         ev.bridge_leave(bridge, caller)
         leg.hang_up_from_bridge(bridge)
         ev.bridge_destroy(bridge)
         call.drop_leg(leg)
-        self._close_attempt(leg, "ANSWERED")
+        self.close_attempt(leg, "ANSWERED")
         now = self.pbx.now()
         ev.varset(caller, "DIALEDTIME", int(now - caller.created))
         ev.varset(caller, "DIALEDTIME_MS", int((now - caller.created) * 1000))
@@ -463,29 +490,28 @@ class QueueApp:
         ev.varset(caller, "BRIDGEPEER", "")
         ev.varset(self.connected.one, "BRIDGEPEER", "")
         call.dialplan.stop()
-        call._after_transfer_newexten = self._redirected_away
+        call.follow_transfer_with(self._redirected_away)
         caller.context, caller.exten = context, exten
         call.continue_at(context, exten)
         return True
 
     def _redirected_away(self):
         ev, caller, leg, bridge, call = self.ev, self.caller, self.connected, self.bridge, self.call
-        self._agent_complete("caller")
+        self.agent_complete("caller")
         bridge.channels.remove(caller)
         caller.bridge = None
         ev.bridge_leave(bridge, caller)
         leg.hang_up_from_bridge(bridge)
         ev.bridge_destroy(bridge)
         call.drop_leg(leg)
-        self._close_attempt(leg, "ANSWERED")
+        self.close_attempt(leg, "ANSWERED")
         call.settle_devices([leg.pair], [leg.agent])
 
     def attended_transfer(self, channel, context, exten):
         if self.state != "bridged" or channel is not self.connected.one:
             return False
-        from .transfers import AttendedTransfer
-
-        AttendedTransfer(self, context, exten).start()
+        self.transfer = AttendedTransfer(self, context, exten)
+        self.transfer.start()
         return True
 
     def hold(self, seconds):
@@ -499,7 +525,6 @@ class QueueApp:
         ev.hold(leg.one)
         ev.music_on_hold_start(caller)
         ev.cel(caller, "STREAM_BEGIN", extra='{"class":"default"}')
-        self.hold_seconds += seconds
         self.pbx.later(seconds, self._unhold, leg)
         return True
 

@@ -11,6 +11,7 @@ the README describes (hold, attended transfer).
 
 from . import operations
 from .pbx import Pbx
+from .traffic import TrafficDriver
 
 REFERENCE_AGENTS = {
     "1001": ("Alice Martin", 1.0, 4.0),
@@ -146,8 +147,6 @@ def traffic(model, duration, *, setup=None, **pbx_options):
 
     Returns (messages, TrafficReport); the same model and seed always give the
     same messages."""
-    from .traffic import TrafficDriver
-
     drivers = []
 
     def begin(pbx):

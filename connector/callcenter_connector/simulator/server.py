@@ -19,6 +19,7 @@ from .action_framing import ActionFramer, FrameProblem
 from .fastagi import FastAgiConnector
 from .inbound import route_exists
 from .pbx import DEFAULT_FASTAGI, Pbx
+from .traffic import TrafficDriver
 
 _logger = logging.getLogger(__name__)
 
@@ -367,8 +368,6 @@ class SimulatorServer:
     def start_traffic(self, model, duration=None):
         """Starts `model` in the background (until `duration`, or `stop()` on the
         returned driver)."""
-        from .traffic import TrafficDriver
-
         self.advance()
         driver = TrafficDriver(self.pbx, model)
         driver.start(duration)

@@ -36,6 +36,7 @@ class AttendedTransfer:
         self.dial = None
         self.dialplan = None
         self.ended = False
+        self.target_answered = False
 
     # The consultation pair plays the role of an originated line for DialApp.
 
@@ -87,7 +88,50 @@ class AttendedTransfer:
 
     def line_answered(self):
         """The target agent answered the consultation call."""
+        self.target_answered = True
         self.pbx.later(self.consult_seconds, self._complete)
+
+    def transferer_hung_up(self):
+        """Hanging up completes the transfer once the target answered (that is
+        how the DTMF feature completes it). Before that the simulator calls the
+        whole call off instead of modelling a "blonde" transfer to a ringing target."""
+        if self.target_answered:
+            self._complete()
+        else:
+            self.abandon()
+            self.app.agent_complete("agent")
+            self.app.caller_left_alone()
+
+    def abandon(self):
+        """Tears down the consultation and the transferer (the caller left)."""
+        if self.ended:
+            return
+        self.ended = True
+        ev, dial = self.ev, self.dial
+        self.dialplan.stop()
+        legs = []
+        if dial is not None and dial.state == "ringing":
+            legs = dial.cancel()
+        elif dial is not None and dial.state == "bridged":
+            legs = [dial.caller_left_bridge()]
+        one, two = self.phone, self.trunk
+        self.consult_bridge.channels.remove(one)
+        one.bridge = None
+        ev.bridge_leave(self.consult_bridge, one)
+        for channel in (one, two):
+            channel.application = channel.app_data = ""
+            ev.hangup(channel, 16)
+            ev.cel_hangup(channel, 16)
+            ev.cel(channel, "CHAN_END")
+        self.trail.emit(ev, self.pbx.now())
+        self.pbx.release_pair(self.pair)
+        transferer_leg = self.transferer_leg
+        transferer_leg.hang_up_from_bridge(self.consult_bridge)
+        self.app.call.drop_leg(transferer_leg)
+        ev.bridge_destroy(self.consult_bridge)
+        self.app.close_attempt(transferer_leg, "ANSWERED")
+        self.app.call.settle_devices([self.pair, transferer_leg.pair] + [leg.pair for leg in legs],
+                                     [transferer_leg.agent] + [leg.agent for leg in legs])
 
     # --- completion ---------------------------------------------------------------
 
@@ -110,11 +154,11 @@ class AttendedTransfer:
             "transfer_target_channel_uniqueid": self.phone.uniqueid,
         }, separators=(",", ":")))
         self._move(self.phone, consult, main_bridge)
-        app._agent_complete("transfer")
+        app.agent_complete("transfer")
         transferer_leg.hang_up_from_bridge(consult)
         app.call.drop_leg(transferer_leg)
         ev.bridge_destroy(consult)
-        app._close_attempt(transferer_leg, "ANSWERED")
+        app.close_attempt(transferer_leg, "ANSWERED")
         ev.music_on_hold_stop(caller)
         ev.cel(caller, "STREAM_END")
         ev.varset(caller, "BRIDGEPEER", self.phone.name)
