@@ -112,3 +112,25 @@ def test_every_line_leaves_the_pbx_clean(did):
     assert len(events(messages, "BridgeCreate")) == len(events(messages, "BridgeDestroy"))
     stamps = [float(m["Timestamp"]) for m in messages]
     assert stamps == sorted(stamps)
+
+
+@pytest.mark.parametrize("agents, hangup_after, reason", [
+    ({"1001": (1.0, None), "1002": (2.0, None)}, 20, "transfer"),
+    ({"1001": (1.0, None), "1002": (5.0, None)}, 7, "caller"),
+    ({"1001": (1.0, 5.0), "1002": (5.0, None)}, 20, "agent"),
+    ({"1001": (1.0, 6.0), "1002": (2.0, None)}, 20, "transfer"),
+    ({"1001": (1.0, None), "1002": (None, None)}, 40, "caller"),
+], ids=["completed", "caller-gone-while-target-rings", "transferer-gone-before-answer",
+        "transferer-hangs-up-to-complete", "target-never-answers"])
+def test_attended_transfer_ends_cleanly_whoever_hangs_up(agents, hangup_after, reason):
+    messages = []
+    pbx = scenarios.reference_pbx(messages.append, agents=agents)
+    operations.place_inbound_call(pbx, "4001", *CUSTOMER, hangup_after)
+    pbx.clock.call_at(pbx.now() + 4, lambda: operations.attended_transfer(
+        pbx, operations.member_channel(pbx, "1001"), "internal", "1002"))
+    pbx.clock.run_all()
+    assert [m["Reason"] for m in events(messages, "AgentComplete")] == [reason]
+    assert not pbx.calls and not pbx.channels
+    assert all(agent.active_channels == 0 for agent in pbx.agents.values())
+    assert len(events(messages, "Newchannel")) == len(events(messages, "Hangup")) == 8
+    assert len(events(messages, "BridgeCreate")) == len(events(messages, "BridgeDestroy"))

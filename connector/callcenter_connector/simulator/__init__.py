@@ -5,3 +5,8 @@ functions, checked against the recorded transcripts); `SimulatorServer`
 speaks AMI over TCP and plays calls in scaled real time, with FastAGI for the
 IVR; `TrafficModel` generates call-center load for demos and soaks.
 """
+
+from .server import SimulatorServer
+from .traffic import TrafficModel, TrafficReport
+
+__all__ = ["SimulatorServer", "TrafficModel", "TrafficReport"]

@@ -159,6 +159,7 @@ class AgiApp:
             done("200 result=1")
             self.pbx.later(0, self._script_hangup)
         else:
+            _logger.info("AGI command not simulated: %r", line)
             ev.agi_exec_end(channel, command_id, line, 510, "Failure")
             reply("510 Invalid or unknown command")
 

@@ -45,8 +45,11 @@ class Dialplan:
             step.start(self._advance)
 
     def stop(self):
+        """The channel left this dialplan (hangup, transfer, redirect)."""
         if self._timer is not None:
             self._timer.cancel()
+        if not self.finished:
+            _logger.debug("dialplan stopped during %s", type(self.operation).__name__)
         self.finished = True
         self.generator.close()
 

@@ -42,7 +42,9 @@ def add_member(pbx, queue_name, interface, name="", penalty=0, paused=False, rea
 
 def remove_member(pbx, queue_name, interface, accepted=_nothing):
     queue = pbx.queues.get(queue_name)
-    member = queue.member(interface) if queue is not None else None
+    if queue is None:
+        raise MemberError("Unable to remove interface from queue: No such queue")
+    member = queue.member(interface)
     if member is None:
         raise MemberError("Unable to remove interface: Not there")
     if member.membership == "static":

@@ -126,6 +126,8 @@ class TrafficDriver:
                                              patience=patience, talk_seconds=talk)
         self._queue_of[call] = queue
         self.report_data.by_queue[queue].offered += 1
+        _logger.debug("traffic call %s for %s (patience %.0fs, talk %.0fs)",
+                      call.linkedid, queue, patience, talk)
         self._schedule_arrival(queue, per_hour)
 
     # --- PBX observer -------------------------------------------------------------
