@@ -13,7 +13,9 @@ import subprocess
 import sys
 
 import panoramisk
+import pytest
 from callcenter_connector.protocol.ami import AmiFramer, encode_action, read_transcript
+from callcenter_connector.simulator.__main__ import config_from_args
 from callcenter_connector.simulator.server import SimulatorServer
 from conftest import ROOT, TRANSCRIPTS
 
@@ -583,6 +585,19 @@ async def test_caller_hangup_during_fastagi_sends_hangup():
 
 
 # --- the command line -----------------------------------------------------------------------
+
+
+def test_command_line_parses_the_documented_example():
+    config = config_from_args(
+        ["--port", "5038", "--secret", "s3cret", "--agents", '1001:"Alice Martin",1002:"Li Wei"',
+         "--queues", "support=1001,1002", "--traffic", "support=60", "--speed", "1"],
+        environ={})
+    assert config.agents == (("1001", "Alice Martin"), ("1002", "Li Wei"))
+    assert config.queues == (("support", ("1001", "1002")),)
+    assert (config.traffic, config.secret, config.speed) == ((("support", 60.0),), "s3cret", 1.0)
+    assert config_from_args([], environ={"CALLCENTER_SIMULATOR_SECRET": "env"}).secret == "env"
+    with pytest.raises(SystemExit):
+        config_from_args(["--queues", "support=1001", "--traffic", "sales=5"], environ={})
 
 
 def test_command_line_runs_the_demo_pbx_until_sigterm():

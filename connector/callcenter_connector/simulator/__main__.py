@@ -17,6 +17,7 @@ import signal
 import sys
 from dataclasses import dataclass
 
+from .model import STRATEGIES
 from .server import SimulatorServer
 from .traffic import TrafficModel
 
@@ -85,7 +86,7 @@ def build_parser():
                         help='ext:"Name",ext:"Name"')
     parser.add_argument("--queues", type=parse_queue, action="append", default=[],
                         help="name=ext,ext (repeat for more queues)")
-    parser.add_argument("--strategy", default="ringall")
+    parser.add_argument("--strategy", default="ringall", choices=STRATEGIES)
     parser.add_argument("--traffic", type=lambda t: parse_pairs(t, "=", "traffic"),
                         default=(), help="queue=calls_per_hour,…")
     parser.add_argument("--ring-seconds", type=float, default=3.0,
@@ -99,9 +100,25 @@ def build_parser():
 
 
 def config_from_args(argv=None, environ=None):
-    args = build_parser().parse_args(argv)
+    """Parses and validates the command line (errors exit with the usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
     environ = os.environ if environ is None else environ
-    traffic = tuple((queue, float(rate)) for queue, rate in args.traffic)
+    agents = {extension for extension, _ in args.agents}
+    queues = {name for name, _ in args.queues}
+    for name, members in args.queues:
+        unknown = set(members) - agents
+        if unknown:
+            parser.error(f"queue {name}: unknown agents {', '.join(sorted(unknown))}")
+    try:
+        traffic = tuple((queue, float(rate)) for queue, rate in args.traffic)
+    except ValueError:
+        parser.error("traffic rates must be numbers of calls per hour")
+    for queue, _ in traffic:
+        if queue not in queues:
+            parser.error(f"traffic for queue {queue}, which --queues does not define")
+    if args.speed <= 0:
+        parser.error("--speed must be positive")
     return SimulatorConfig(
         host=args.host, port=args.port, username=args.username,
         secret=args.secret or environ.get(SECRET_ENV) or "odoo", speed=args.speed,

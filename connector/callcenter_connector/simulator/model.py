@@ -10,7 +10,8 @@ report.
 from dataclasses import dataclass, field
 
 NOT_INUSE, INUSE = 1, 2
-STRATEGIES = ("ringall", "rrmemory", "leastrecent", "fewestcalls", "random", "linear")
+STRATEGIES = ("ringall", "rrmemory", "rrordered", "roundrobin", "leastrecent", "fewestcalls",
+              "random", "linear")
 
 
 @dataclass(eq=False)
