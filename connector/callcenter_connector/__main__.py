@@ -20,7 +20,7 @@ async def serve(config):
     simulator = None
     service = ConnectorService(config)
     if config.simulator:
-        from .simulator.demo import start_demo_pbx
+        from .demo_pbx import start_demo_pbx
 
         simulator = await start_demo_pbx(config, service.odoo)
     await service.start()

@@ -127,8 +127,6 @@ class ConnectorService:
         self.outbox.submit(outgoing, urgent=any(f["type"] in URGENT_TYPES for f in outgoing))
 
     def _outgoing(self, fact):
-        if fact["type"] == "call":
-            return {"type": "call", "linkedid": fact["linkedid"], "call": fact["call"]}
         if fact["type"] == "recording":
             return {**fact, **self._recording_content(fact["filename"])}
         return fact

@@ -175,8 +175,12 @@ class AmiConnection(Manager):
 
     # ------------------------------------------------------------------ actions
 
-    async def action(self, fields, timeout=5.0, as_list=None):
-        """Send an action and return its response (or list of messages), bounded by `timeout`."""
+    async def action(self, fields, timeout=5.0, as_list=False):
+        """Send an action and return its response (or, with `as_list`, its list of messages).
+
+        `as_list=False` by default: panoramisk would otherwise wait for more
+        messages after QueueAdd's "Added interface to queue" and never resolve.
+        """
         if not self.authenticated:
             raise ConnectionError("the PBX is not connected")
         future = self.send_action(dict(fields), as_list=as_list)

@@ -1,0 +1,78 @@
+"""The demo PBX: the simulator, shaped after the agents and queues configured in Odoo.
+
+With `--simulator`, the connector starts a simulated Asterisk on its own AMI
+address before connecting to it, so that a newcomer's `make run` shows live
+calls: every agent of the PBX in Odoo gets a phone (`Local/<ext>@agents`) that
+answers after a few rings and talks until the caller hangs up, every queue its
+members, and the traffic model (`simulator_traffic`, calls per hour per queue)
+sends customers.
+"""
+
+import asyncio
+import logging
+import re
+
+from .adapters.odoo import OdooUnavailable
+from .simulator import SimulatorServer, TrafficModel
+from .state.channels import device_key
+
+_logger = logging.getLogger(__name__)
+
+LOCAL_AGENT = re.compile(r"^Local/(?P<ext>\d+)@agents$")
+DEMO_RING_SECONDS = 4.0
+
+
+def parse_traffic(text):
+    """`support=60,sales=30` to {"support": 60.0, "sales": 30.0}."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        name, _sep, rate = item.partition("=")
+        rates[name.strip()] = float(rate or 0)
+    return rates
+
+
+def demo_layout(odoo_config):
+    """(agents [(extension, name)], queues {name: (strategy, [extensions])}) from Odoo's config."""
+    agents = []
+    for device, info in sorted((odoo_config.get("agents") or {}).items()):
+        match = LOCAL_AGENT.match(device_key(device))
+        if match:
+            agents.append((match["ext"], info.get("name") or f"Agent {match['ext']}"))
+    known = {ext for ext, _name in agents}
+    queues = {}
+    for name, info in (odoo_config.get("queues") or {}).items():
+        members = []
+        for member in info.get("members") or []:
+            match = LOCAL_AGENT.match(device_key(member.get("agent")))
+            if match and match["ext"] in known:
+                members.append(match["ext"])
+        queues[name] = (info.get("strategy") or "ringall", members)
+    return agents, queues
+
+
+async def start_demo_pbx(config, odoo):
+    """Start the simulator on the connector's AMI address with Odoo's agents and queues."""
+    while True:
+        try:
+            pbx_id = config.pbx_id or await odoo.find_pbx()
+            odoo_config = await odoo.connector_config(pbx_id)
+            break
+        except OdooUnavailable as exc:
+            _logger.warning("demo PBX waits for Odoo (%s)", exc)
+            await asyncio.sleep(2)
+    agents, queues = demo_layout(odoo_config)
+    server = SimulatorServer(config.ami_host, config.ami_port, config.ami_user,
+                             config.ami_secret or "odoo",
+                             fastagi_address=config.endpoint("fastagi_bind"))
+    for extension, name in agents:
+        server.add_agent(extension, name, ring_seconds=DEMO_RING_SECONDS, talk_seconds=None)
+    for name, (strategy, members) in queues.items():
+        did = server.add_queue(name, strategy, members)
+        _logger.info("demo PBX: queue %s (%d members) on DID %s", name, len(members), did)
+    await server.start()
+    rates = {q: r for q, r in parse_traffic(config.simulator_traffic).items() if q in queues}
+    if rates:
+        server.start_traffic(TrafficModel(queues=rates))
+    _logger.info("demo PBX running on %s:%s with %d agents; traffic %s", config.ami_host,
+                 server.port, len(agents), rates or "none")
+    return server
