@@ -133,14 +133,15 @@ class Queue:
     def any_available(self):
         return any(member.available for member in self.members)
 
-    def record_completed(self, hold_time, talk_time):
-        """Asterisk keeps exponential averages: new = (old * 3 + sample) / 4."""
-        self.completed += 1
-        self.hold_time = (self.hold_time * 3 + hold_time) // 4
-        self.talk_time = (self.talk_time * 3 + talk_time) // 4
-
     def record_connected(self, hold_time):
+        """Asterisk keeps exponential averages, new = (old * 3 + sample) / 4; the
+        hold time is sampled when a member answers (13 shows Holdtime 1 while
+        Completed is still 0), the talk time when the call completes."""
         self.hold_time = (self.hold_time * 3 + hold_time) // 4
+
+    def record_completed(self, talk_time):
+        self.completed += 1
+        self.talk_time = (self.talk_time * 3 + talk_time) // 4
 
     def params_fields(self):
         return {

@@ -230,8 +230,7 @@ class QueueApp:
             self.ev.agent_complete(self.caller, leg.one, queue.name, member, wait, talk, reason)
         else:
             self.ev.agent_complete(None, None, queue.name, member, wait, talk, reason)
-        queue.completed += 1
-        queue.talk_time = (queue.talk_time * 3 + talk) // 4
+        queue.record_completed(talk)
         member.calls_taken += 1
         member.last_call = int(self.pbx.now())
         member.in_call = False
