@@ -4,6 +4,7 @@ from . import (
     test_callcenter_blacklist,
     test_callcenter_call,
     test_callcenter_pbx,
+    test_connector_e2e,
     test_connector_ingest,
     test_demo_data,
     test_i18n,
