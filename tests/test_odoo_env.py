@@ -51,3 +51,19 @@ def test_every_addon_is_listed():
     addons = odoo_env.project_addons()
     assert "callcenter_base" in addons
     assert all(name.startswith("callcenter_") for name in addons)
+
+
+def test_namespace_shadow_is_skipped(tmp_path, monkeypatch):
+    """pip-installed addons create a bare `odoo/` folder; the real Odoo is still found."""
+    shadow = tmp_path / "site-packages" / "odoo"
+    (shadow / "addons" / "helpdesk_mgmt").mkdir(parents=True)
+    real = _fake_odoo(tmp_path / "src") / "odoo"
+
+    class Spec:
+        submodule_search_locations = [str(shadow), str(real)]
+
+    monkeypatch.setattr(odoo_env.importlib.util, "find_spec", lambda name: Spec)
+    assert odoo_env.find_odoo({}).package_dir == real
+    Spec.submodule_search_locations = [str(shadow)]
+    with pytest.raises(odoo_env.OdooNotFound, match="namespace without Odoo"):
+        odoo_env.find_odoo({})

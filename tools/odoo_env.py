@@ -17,6 +17,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ADDONS = REPO_ROOT / "addons"
+EXTRA_ADDONS_TARGET = REPO_ROOT / "var" / "odoo-extra"
+EXTRA_ADDONS = EXTRA_ADDONS_TARGET / "odoo" / "addons"
 ODOO_CONF = REPO_ROOT / "odoo.conf"
 REQUIRED_MAJOR = 18
 
@@ -39,7 +41,7 @@ class OdooInstall:
         return [self.python, "-c", bootstrap]
 
     def addons_path(self, extra=()) -> str:
-        dirs = [*extra, PROJECT_ADDONS, *self.addons_dirs]
+        dirs = [*extra, PROJECT_ADDONS, *self.addons_dirs, EXTRA_ADDONS]
         return ",".join(str(d) for d in dirs if d.is_dir())
 
 
@@ -86,8 +88,15 @@ def find_odoo(environ=None) -> OdooInstall:
         raise OdooNotFound(
             "ODOO_PATH is not set and `import odoo` fails in " + sys.executable
         )
-    package_dir = Path(next(iter(spec.submodule_search_locations)))
-    return _install_from_package_dir(package_dir, f"importable odoo ({package_dir})")
+    locations = [Path(p) for p in spec.submodule_search_locations]
+    for package_dir in locations:
+        if (package_dir / "release.py").is_file():
+            return _install_from_package_dir(package_dir, f"importable odoo ({package_dir})")
+    raise OdooNotFound(
+        "`import odoo` finds only a namespace without Odoo itself in "
+        + ", ".join(map(str, locations))
+        + " (addons installed with pip into site-packages can shadow an editable Odoo)"
+    )
 
 
 def free_port() -> int:

@@ -25,8 +25,15 @@ command -v sox >/dev/null || missing+=(sox)
 
 "$PYTHON" -m pip install -q --disable-pip-version-check -r requirements.txt
 
+# Extra Odoo addons from PyPI go into var/odoo-extra, which the run and test commands
+# put on the addons path: installed into site-packages, their `odoo/` folder would
+# shadow an Odoo installed in editable mode.
 if "$PYTHON" -c 'import sys; sys.path.insert(0, "tools"); import odoo_env; odoo_env.find_odoo()' 2>/dev/null; then
-  "$PYTHON" -m pip install -q --disable-pip-version-check --no-deps -r requirements-odoo.txt
+  if ! cmp -s requirements-odoo.txt var/odoo-extra/.requirements 2>/dev/null; then
+    "$PYTHON" -m pip install -q --disable-pip-version-check --no-deps --upgrade \
+      --target var/odoo-extra -r requirements-odoo.txt
+    cp requirements-odoo.txt var/odoo-extra/.requirements
+  fi
 fi
 
 "$PYTHON" -c 'import sys; sys.path.insert(0, "tools"); import odoo_env; odoo_env.ensure_postgres()'
