@@ -26,7 +26,7 @@ def test_odoo_path_source_tree(tmp_path):
     assert found.addons_dirs == (root / "addons",)
     path = found.addons_path().split(",")
     assert path[0] == str(odoo_env.PROJECT_ADDONS)
-    assert path[-1] == str(root / "addons")
+    assert path[1] == str(root / "addons")
 
 
 def test_odoo_path_pointing_at_package(tmp_path):
