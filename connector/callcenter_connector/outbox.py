@@ -2,8 +2,9 @@
 
 `submit` is synchronous and cheap: it numbers facts, writes them to the spool
 and queues them. `run` sends batches of at most `max_facts`, as soon as the
-oldest queued fact is `max_delay` old or at once for an urgent fact (a ring:
-the screen pop must not wait). While Odoo is down, facts wait and later call
+oldest queued fact is `max_delay` old. Rings (screen pops) take a lane of
+their own, sent at once and in parallel with the batches: they are not
+spooled, since a pop for a call that rang minutes ago helps nobody. While Odoo is down, facts wait and later call
 snapshots replace earlier ones of the same call (each snapshot is complete),
 so memory holds calls in flight rather than every event of the outage.
 """
@@ -18,6 +19,7 @@ from .adapters.odoo import OdooRejected, OdooUnavailable
 _logger = logging.getLogger(__name__)
 
 RETRY_MIN_SECONDS = 0.5
+RING_RETRY_SECONDS = 0.2
 RETRY_MAX_SECONDS = 30.0
 STALE_RING_SECONDS = 60.0
 COALESCED_TYPES = {"call": "linkedid", "queue": "queue"}
@@ -39,6 +41,10 @@ class Outbox:
         self.seq = spool.last_seq()
         self.sent_facts = 0
         self.sent_batches = 0
+        self.rings = []
+        self.sent_rings = 0
+        self.ring_client = client.lane() if hasattr(client, "lane") else client
+        self._ring_wake = asyncio.Event()
         self._oldest = None
         self._urgent = False
         self._wake = asyncio.Event()
@@ -56,6 +62,11 @@ class Outbox:
 
     def submit(self, facts, urgent=False):
         """Spool and queue facts (dicts without `seq`); returns them numbered."""
+        rings = [fact for fact in facts if fact["type"] == "ring"]
+        if rings:
+            self.rings.extend(rings)
+            self._ring_wake.set()
+            facts = [fact for fact in facts if fact["type"] != "ring"]
         if not facts:
             return []
         numbered = [{**fact, "seq": self.next_seq()} for fact in facts]
@@ -79,6 +90,29 @@ class Outbox:
         await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def run(self, stop):
+        ring_lane = asyncio.create_task(self._run_rings(stop))
+        try:
+            await self._run_batches(stop)
+        finally:
+            ring_lane.cancel()
+
+    async def _run_rings(self, stop):
+        while not stop.is_set():
+            if not self.rings:
+                self._ring_wake.clear()
+                await _wait_any(self._ring_wake, stop)
+                continue
+            rings, self.rings = self.rings, []
+            try:
+                await self.ring_client.ring(self.pbx_id, rings)
+                self.sent_rings += len(rings)
+            except (OdooUnavailable, OdooRejected) as exc:
+                fresh = [r for r in rings if time.time() - float(r.get("at") or 0) < STALE_RING_SECONDS]
+                _logger.warning("screen pop not delivered (%s); %d kept for a retry", exc, len(fresh))
+                self.rings = fresh + self.rings
+                await _wait_any(stop, timeout=RING_RETRY_SECONDS)
+
+    async def _run_batches(self, stop):
         retry = RETRY_MIN_SECONDS
         batch_size = self.max_facts
         while not (stop.is_set() and not self.pending):
@@ -130,7 +164,7 @@ class Outbox:
             key = coalesce_key(fact)
             if self.pending.get(key) is fact:
                 del self.pending[key]
-        self._urgent = any(f["type"] == "ring" for f in self.pending.values())
+        self._urgent = False
         self._oldest = self.clock() if self.pending else None
 
 

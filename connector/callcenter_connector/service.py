@@ -31,7 +31,6 @@ TICK_SECONDS = 0.25
 CONFIG_REFRESH_SECONDS = 60.0
 ORIGINATE_FAILURE_WINDOW_SECONDS = 1.2
 DRAIN_TIMEOUT_SECONDS = 10.0
-URGENT_TYPES = frozenset({"ring"})
 SNAPSHOT_ACTIONS = ({"Action": "CoreShowChannels"}, {"Action": "QueueStatus"})
 SPY_OPTIONS = {"listen": "qE", "whisper": "qEw", "barge": "qEB"}
 ORIGINATE_REASONS = {"0": "no such device or not registered", "1": "no answer", "3": "no answer",
@@ -123,8 +122,7 @@ class ConnectorService:
             self._submit(facts)
 
     def _submit(self, facts):
-        outgoing = [self._outgoing(fact) for fact in facts]
-        self.outbox.submit(outgoing, urgent=any(f["type"] in URGENT_TYPES for f in outgoing))
+        self.outbox.submit([self._outgoing(fact) for fact in facts])
 
     def _outgoing(self, fact):
         if fact["type"] == "recording":

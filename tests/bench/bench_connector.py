@@ -43,8 +43,11 @@ def template_calls():
     return templates
 
 
+RUN = str(os.getpid())
+
+
 def instantiate(template, index, start_at):
-    """A copy of a transcript's events as call number `index`, starting at `start_at`."""
+    """A copy of a transcript's events as call number `index` (ids unique to this run)."""
     events, first = template
     suffix = f"{index:08x}"
     out = []
@@ -53,7 +56,7 @@ def instantiate(template, index, start_at):
         for key, value in event.items():
             if isinstance(value, str):
                 if ID.match(value):
-                    value = f"{value}.{index}"
+                    value = f"{value}.{index}.{RUN}"
                 elif "@" in value and ";" in value:
                     value = LOCAL.sub(f"-{suffix};", value)
             copy[key] = value

@@ -72,11 +72,13 @@ def prepare(odoo):
     exists = subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc",
                              f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
                             capture_output=True, text=True).stdout.strip() == "1"
+    options = [f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}", f"--database={DB}"]
     if exists and state_file.exists():
+        subprocess.run([*odoo.command(), *options, "--update=callcenter_base", "--stop-after-init",
+                        "--log-level=warn"], check=True, cwd=ROOT)
         return json.loads(state_file.read_text())
     if exists:
         subprocess.run(["dropdb", "-h", "127.0.0.1", DB], check=True)
-    options = [f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}", f"--database={DB}"]
     subprocess.run([*odoo.command(), *options, "--init=callcenter_base", "--without-demo=all",
                     "--stop-after-init", "--log-level=warn"], check=True, cwd=ROOT)
     out = subprocess.run([*odoo.command(), "shell", *options, "--no-http", "--log-level=warn"],

@@ -26,6 +26,10 @@ class RecordingOdoo:
     async def connector_config(self, pbx_id):
         return {"pbx_id": pbx_id, "last_seq": self.last_seq, "agents": AGENTS, "queues": {}}
 
+    async def ring(self, pbx_id, facts):
+        self.facts.extend(facts)
+        return {"rung": len(facts)}
+
     async def ingest(self, pbx_id, facts):
         fresh = [f for f in facts if f["seq"] > self.last_seq]
         self.facts.extend(fresh)
@@ -90,7 +94,7 @@ async def test_queue_call_reaches_odoo_complete(pbx, did, service, odoo):
     assert 15 <= call["ended_at"] - call["answered_at"] <= 22
     rings = [f for f in odoo.facts if f["type"] == "ring"]
     assert [(r["agent"], r["linkedid"]) for r in rings] == [("Local/1001@agents", linkedid)]
-    seqs = [f["seq"] for f in odoo.facts]
+    seqs = [f["seq"] for f in odoo.facts if f["type"] != "ring"]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
 
 

@@ -23,9 +23,16 @@ class RecordingOdoo:
 
     def __init__(self):
         self.batches = []
+        self.rings = []
         self.last_seq = 0
         self.down = False
         self.reject_seq = set()
+
+    async def ring(self, pbx_id, facts):
+        if self.down:
+            raise OdooUnavailable("connection refused")
+        self.rings.extend(facts)
+        return {"rung": len(facts)}
 
     async def ingest(self, pbx_id, facts):
         if self.down:
@@ -112,19 +119,26 @@ def test_batches_by_size_and_keeps_order(tmp_path):
     assert [f["n"] for b in odoo.batches for f in b] == list(range(25))
 
 
-def test_ring_is_sent_at_once(tmp_path):
+def test_ring_takes_its_own_lane_at_once(tmp_path):
     async def scenario():
         odoo = RecordingOdoo()
         outbox = Outbox(Spool(tmp_path, fsync=False), odoo, 1, max_facts=500, max_delay=10.0)
         stop = asyncio.Event()
         task = asyncio.create_task(outbox.run(stop))
-        outbox.submit([{"type": "ring", "agent": "PJSIP/1001", "linkedid": "1"}], urgent=True)
-        await outbox.drained(1.0)
+        outbox.submit([call("A", "queued"), {"type": "ring", "agent": "PJSIP/1001", "linkedid": "A"}])
+        for _ in range(100):
+            if odoo.rings:
+                break
+            await asyncio.sleep(0.01)
+        delivered_before_batch = (list(odoo.rings), list(odoo.batches))
+        spooled = Spool(tmp_path).pending()
         stop.set()
         await task
-        return odoo
-    odoo = asyncio.run(scenario())
-    assert odoo.batches[0][0]["type"] == "ring"
+        return delivered_before_batch, spooled
+    (rings, batches), spooled = asyncio.run(scenario())
+    assert [r["linkedid"] for r in rings] == ["A"]
+    assert batches == [], "the call snapshot waits for its batch; the ring does not"
+    assert [f["type"] for f in spooled] == ["call"], "rings are not spooled"
 
 
 def test_outage_coalesces_calls_and_replays_in_order(tmp_path):

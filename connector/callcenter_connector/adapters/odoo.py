@@ -71,6 +71,15 @@ class OdooClient:
     async def ingest(self, pbx_id, facts):
         return await self.call("callcenter.pbx", "callcenter_ingest", [[pbx_id], facts])
 
+    async def ring(self, pbx_id, facts):
+        return await self.call("callcenter.pbx", "callcenter_ring", [[pbx_id], facts])
+
+    def lane(self):
+        """Another client for the same Odoo, with its own HTTP session (one per thread)."""
+        twin = OdooClient(self.url[: -len("/jsonrpc")], self.db, self.login, self.api_key, self.timeout)
+        twin.uid = self.uid
+        return twin
+
     async def connector_config(self, pbx_id):
         return await self.call("callcenter.pbx", "callcenter_connector_config", [[pbx_id]])
 

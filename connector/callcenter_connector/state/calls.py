@@ -837,7 +837,7 @@ class CallTracker:
         if not call.originated:
             self._facts.append({"type": "ring", "agent": device, "linkedid": call.linkedid,
                                 "caller": call.caller, "caller_name": call.caller_name,
-                                "queue": call.queue, "at": at})
+                                "queue": call.queue, "at": at, "call": call.snapshot()})
         self._report_agent(device, at)
 
     def _agent_ring_ended(self, device, linkedid):
