@@ -3,8 +3,10 @@
 `submit` is synchronous and cheap: it numbers facts, writes them to the spool
 and queues them. `run` sends batches of at most `max_facts`, as soon as the
 oldest queued fact is `max_delay` old. Rings (screen pops) take a lane of
-their own, sent at once and in parallel with the batches: they are not
-spooled, since a pop for a call that rang minutes ago helps nobody. While Odoo is down, facts wait and later call
+their own, in parallel with the batches: a ring goes out at once when Odoo
+already has its call, or right after the batch that brings the call, which is
+then sent without waiting. Rings are not spooled: a pop for a call that rang
+minutes ago helps nobody. While Odoo is down, facts wait and later call
 snapshots replace earlier ones of the same call (each snapshot is complete),
 so memory holds calls in flight rather than every event of the outage.
 """
@@ -20,8 +22,8 @@ _logger = logging.getLogger(__name__)
 
 RETRY_MIN_SECONDS = 0.5
 RING_RETRY_SECONDS = 0.2
+RING_GIVE_UP_SECONDS = 10.0
 RETRY_MAX_SECONDS = 30.0
-STALE_RING_SECONDS = 60.0
 COALESCED_TYPES = {"call": "linkedid", "queue": "queue"}
 
 
@@ -43,6 +45,7 @@ class Outbox:
         self.sent_batches = 0
         self.rings = []
         self.sent_rings = 0
+        self.known_calls = set()
         self.ring_client = client.lane() if hasattr(client, "lane") else client
         self._ring_wake = asyncio.Event()
         self._oldest = None
@@ -50,10 +53,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
-        now = time.time()
         for fact in spool.pending():
-            if fact["type"] == "ring" and now - float(fact.get("at") or 0) > STALE_RING_SECONDS:
-                continue
             self._queue(fact)
 
     def next_seq(self):
@@ -64,9 +64,11 @@ class Outbox:
         """Spool and queue facts (dicts without `seq`); returns them numbered."""
         rings = [fact for fact in facts if fact["type"] == "ring"]
         if rings:
-            self.rings.extend(rings)
+            received = self.clock()
+            self.rings.extend({**ring, "_received": received} for ring in rings)
             self._ring_wake.set()
             facts = [fact for fact in facts if fact["type"] != "ring"]
+            urgent = urgent or any(r["linkedid"] not in self.known_calls for r in rings)
         if not facts:
             return []
         numbered = [{**fact, "seq": self.next_seq()} for fact in facts]
@@ -102,14 +104,22 @@ class Outbox:
                 self._ring_wake.clear()
                 await _wait_any(self._ring_wake, stop)
                 continue
-            rings, self.rings = self.rings, []
+            now = self.clock()
+            ready = [r for r in self.rings if r["linkedid"] in self.known_calls]
+            waiting = [r for r in self.rings if r["linkedid"] not in self.known_calls
+                       and now - r["_received"] < RING_GIVE_UP_SECONDS]
+            self.rings = waiting
+            if not ready:
+                self._ring_wake.clear()
+                await _wait_any(self._ring_wake, stop, timeout=RING_RETRY_SECONDS)
+                continue
             try:
-                await self.ring_client.ring(self.pbx_id, rings)
-                self.sent_rings += len(rings)
+                await self.ring_client.ring(
+                    self.pbx_id, [{k: v for k, v in r.items() if k != "_received"} for r in ready])
+                self.sent_rings += len(ready)
             except (OdooUnavailable, OdooRejected) as exc:
-                fresh = [r for r in rings if time.time() - float(r.get("at") or 0) < STALE_RING_SECONDS]
-                _logger.warning("screen pop not delivered (%s); %d kept for a retry", exc, len(fresh))
-                self.rings = fresh + self.rings
+                _logger.warning("screen pop not delivered (%s); retrying", exc)
+                self.rings = ready + self.rings
                 await _wait_any(stop, timeout=RING_RETRY_SECONDS)
 
     async def _run_batches(self, stop):
@@ -156,8 +166,20 @@ class Outbox:
             batch_size = self.max_facts
             self._remove(batch)
             self.spool.acknowledge(max(f["seq"] for f in batch))
+            self._note_calls(batch)
             self.sent_facts += len(batch)
             self.sent_batches += 1
+
+    def _note_calls(self, batch):
+        """Remember which calls Odoo has, so that their rings can go straight out."""
+        for fact in batch:
+            if fact["type"] == "call":
+                if fact.get("final"):
+                    self.known_calls.discard(fact["linkedid"])
+                else:
+                    self.known_calls.add(fact["linkedid"])
+        if self.rings:
+            self._ring_wake.set()
 
     def _remove(self, batch):
         for fact in batch:

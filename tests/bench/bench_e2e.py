@@ -41,6 +41,7 @@ from callcenter_connector.spool import Spool  # noqa: E402
 from callcenter_connector.state.calls import CallTracker  # noqa: E402
 
 DB = "callcenter_bench"
+QUEUE_WAIT_SECONDS = 0.5  # a caller waits in the queue before a member's phone rings
 SETUP = """
 import json
 env["res.company"].browse(1).country_id = env.ref("base.cn")
@@ -202,6 +203,7 @@ async def bench_pops(url, state, pops, background_rate):
             linkedid, setup, ring = ring_call(index)
             for event in setup:
                 pipe.feed(event)
+            await asyncio.sleep(QUEUE_WAIT_SECONDS)
             sent = time.perf_counter()
             pipe.feed(ring)
             while linkedid not in received and time.perf_counter() - sent < 5:

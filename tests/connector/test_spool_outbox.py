@@ -119,26 +119,32 @@ def test_batches_by_size_and_keeps_order(tmp_path):
     assert [f["n"] for b in odoo.batches for f in b] == list(range(25))
 
 
-def test_ring_takes_its_own_lane_at_once(tmp_path):
+def test_ring_follows_its_call_at_once_then_skips_the_queue(tmp_path):
     async def scenario():
         odoo = RecordingOdoo()
         outbox = Outbox(Spool(tmp_path, fsync=False), odoo, 1, max_facts=500, max_delay=10.0)
         stop = asyncio.Event()
         task = asyncio.create_task(outbox.run(stop))
         outbox.submit([call("A", "queued"), {"type": "ring", "agent": "PJSIP/1001", "linkedid": "A"}])
+        spooled = Spool(tmp_path).pending()
         for _ in range(100):
             if odoo.rings:
                 break
             await asyncio.sleep(0.01)
-        delivered_before_batch = (list(odoo.rings), list(odoo.batches))
-        spooled = Spool(tmp_path).pending()
+        first = (len(odoo.batches), [r["linkedid"] for r in odoo.rings])
+        outbox.submit([call("A", "ringing"), {"type": "ring", "agent": "PJSIP/1002", "linkedid": "A"}])
+        for _ in range(100):
+            if len(odoo.rings) == 2:
+                break
+            await asyncio.sleep(0.01)
+        second = (len(odoo.batches), [r["agent"] for r in odoo.rings])
         stop.set()
         await task
-        return delivered_before_batch, spooled
-    (rings, batches), spooled = asyncio.run(scenario())
-    assert [r["linkedid"] for r in rings] == ["A"]
-    assert batches == [], "the call snapshot waits for its batch; the ring does not"
+        return spooled, first, second
+    spooled, first, second = asyncio.run(scenario())
     assert [f["type"] for f in spooled] == ["call"], "rings are not spooled"
+    assert first == (1, ["A"]), "the unknown call's batch went out at once, then its ring"
+    assert second == (1, ["PJSIP/1001", "PJSIP/1002"]), "a known call's ring skips the batch"
 
 
 def test_outage_coalesces_calls_and_replays_in_order(tmp_path):

@@ -324,7 +324,7 @@ class CallcenterAgent(models.Model):
                 member.penalty = int(fact["penalty"])
 
     @api.model
-    def _callcenter_apply_ring_facts(self, pbx, facts):
+    def _callcenter_apply_ring_facts(self, pbx, facts, set_current=True):
         """Screen pop: the agent whose device rings gets the caller and their history."""
         if not facts:
             return
@@ -338,5 +338,6 @@ class CallcenterAgent(models.Model):
             agent = agents.get(device_key(fact.get("agent")))
             call = calls.get(fact.get("linkedid"))
             if agent and call:
-                agent.current_call_id = call
+                if set_current:
+                    agent.current_call_id = call
                 agent.user_id._bus_send("callcenter.call/ringing", call._callcenter_pop_payload())

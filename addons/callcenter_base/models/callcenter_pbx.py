@@ -148,28 +148,17 @@ class CallcenterPbx(models.Model):
 
     def callcenter_ring(self, facts):
         """Screen pops, sent by the connector on a lane of their own so that they never
-        wait behind a batch of other facts.
-
-        A ring fact carries the call's current snapshot: a call Odoo does not know
-        yet is created from it, under the same PBX lock as `callcenter_ingest`, so
-        the two lanes never race to create it. Rings do not move the fact sequence.
+        wait behind a batch of other facts. Read-only apart from the notification:
+        the connector sends a ring once Odoo has the call, and the agent's state and
+        current call arrive with the regular facts.
         """
         self.ensure_one()
         if not self.env.user.has_group("callcenter_base.group_callcenter_connector"):
             raise AccessError(_("Only the connector's user may send call facts."))
-        # sudo: authenticated connector (group checked above), as in callcenter_ingest.
-        pbx = self.sudo()
-        self.env.cr.execute(SQL("SELECT id FROM callcenter_pbx WHERE id = %s FOR UPDATE", pbx.id))
         rings = [fact for fact in facts or [] if fact.get("type") == "ring"]
-        snapshots = [{"call": f["call"]} for f in rings if (f.get("call") or {}).get("linkedid")]
-        if snapshots:
-            known = set(pbx.env["callcenter.call"].search([
-                ("pbx_id", "=", pbx.id),
-                ("linkedid", "in", [s["call"]["linkedid"] for s in snapshots]),
-            ]).mapped("linkedid"))
-            pbx.env["callcenter.call"]._callcenter_apply_call_facts(
-                pbx, [s for s in snapshots if s["call"]["linkedid"] not in known])
-        pbx.env["callcenter.agent"]._callcenter_apply_ring_facts(pbx, rings)
+        # sudo: authenticated connector (group checked above), as in callcenter_ingest.
+        self.sudo().env["callcenter.agent"]._callcenter_apply_ring_facts(
+            self.sudo(), rings, set_current=False)
         return {"rung": len(rings)}
 
     def callcenter_connector_config(self):

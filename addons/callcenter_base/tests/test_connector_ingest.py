@@ -182,23 +182,16 @@ class TestConnectorIngest(CallcenterCommon, MailCase):
         state = self.env["callcenter.agent"].with_user(self.user_agent).callcenter_softphone_state()
         self.assertFalse(state["pop"])
 
-    def test_ring_lane_creates_unknown_call_and_pops(self):
-        snapshot = call_fact(0, linkedid="lane.1", state="ringing")["call"]
+    def test_ring_lane_pops_known_calls_only(self):
+        self._ingest([call_fact(1, linkedid="lane.1", state="ringing")])
         with self.mock_bus():
             result = self.pbx_as_connector.callcenter_ring([
-                {"type": "ring", "agent": "PJSIP/1001", "linkedid": "lane.1", "at": T0,
-                 "call": snapshot}])
+                {"type": "ring", "agent": "PJSIP/1001", "linkedid": "lane.1", "at": T0},
+                {"type": "ring", "agent": "PJSIP/1001", "linkedid": "unknown.1", "at": T0}])
             self.env.cr.precommit.run()
-        self.assertEqual(result, {"rung": 1})
-        call = self._call("lane.1")
-        self.assertEqual((call.state, call.partner_id), ("ringing", self.partner))
-        self.assertEqual(self.agent.current_call_id, call)
-        self.assertEqual(self.pbx.last_fact_seq, 0, "rings do not move the fact sequence")
-        self._ingest([call_fact(5, linkedid="lane.1", state="completed", agent="PJSIP/1001",
-                                answered_at=T0 + 4, ended_at=T0 + 30)])
-        self.assertEqual(self._call("lane.1").state, "completed")
-        self.assertEqual(len(self.env["callcenter.call"].search([("linkedid", "=", "lane.1")])), 1)
+        self.assertEqual(result, {"rung": 2})
+        self.assertEqual(self.pbx.last_fact_seq, 1, "rings do not move the fact sequence")
         pops = self.env["bus.bus"].sudo().search([("message", "like", "callcenter.call/ringing")])
-        self.assertEqual(json.loads(pops.message)["payload"]["linkedid"], "lane.1")
+        self.assertEqual([json.loads(p.message)["payload"]["linkedid"] for p in pops], ["lane.1"])
         with self.assertRaises(AccessError):
             self.pbx.with_user(self.user_agent).callcenter_ring([])
