@@ -11,6 +11,8 @@ import hmac
 import json
 import logging
 
+from .stream_server import StreamServer
+
 _logger = logging.getLogger(__name__)
 
 MAX_HEADER_BYTES = 16 * 1024
@@ -20,20 +22,12 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
            405: "Method Not Allowed", 413: "Payload Too Large", 500: "Internal Server Error"}
 
 
-class CommandServer:
+class CommandServer(StreamServer):
+    url_format = "http://%s:%s/v1/commands"
+
     def __init__(self, host, port, token, dispatch):
-        self.host, self.port, self.token, self.dispatch = host, port, token, dispatch
-        self.server = None
-
-    async def start(self):
-        self.server = await asyncio.start_server(self._serve, self.host, self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-        _logger.info("commands from Odoo on http://%s:%s/v1/commands", self.host, self.port)
-
-    async def stop(self):
-        if self.server:
-            self.server.close()
-            await self.server.wait_closed()
+        super().__init__(host, port)
+        self.token, self.dispatch = token, dispatch
 
     async def _serve(self, reader, writer):
         try:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from ..protocol.agi import MAX_ENV_LINES, AgiError, parse_environment, parse_reply
+from .stream_server import StreamServer
 
 _logger = logging.getLogger(__name__)
 
@@ -47,27 +48,18 @@ class AgiRequest:
             return parse_reply(text)
 
 
-class FastAgiServer:
+class FastAgiServer(StreamServer):
+    url_format = "agi://%s:%s/"
+
     def __init__(self, host, port):
-        self.host, self.port = host, port
+        super().__init__(host, port)
         self.routes = {}
-        self.server = None
         self.requests = 0
 
     def add_route(self, script, handler):
         if not asyncio.iscoroutinefunction(handler):
             raise TypeError("FastAGI handlers must be async def")
         self.routes[script] = handler
-
-    async def start(self):
-        self.server = await asyncio.start_server(self._serve, self.host, self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-        _logger.info("FastAGI on agi://%s:%s/", self.host, self.port)
-
-    async def stop(self):
-        if self.server:
-            self.server.close()
-            await self.server.wait_closed()
 
     async def _serve(self, reader, writer):
         self.requests += 1
