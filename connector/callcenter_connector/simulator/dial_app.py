@@ -8,6 +8,7 @@ the call object it belongs to finishes the calling side when Dial returns.
 """
 
 from .channels import RINGING
+from .hold_feature import HoldFeature
 from .legs import DIAL, PhoneLeg, agent_script, customer_script
 
 DIAL_START_VARIABLES = (
@@ -17,7 +18,7 @@ DIAL_START_VARIABLES = (
 CUSTOMER_TALK_START = 0.001
 
 
-class DialApp:
+class DialApp(HoldFeature):
     """One Dial() run by `caller` (a channel of `call`) towards one phone."""
 
     def __init__(self, call, caller, target, timeout, app_data, *, after_transfer=False,
@@ -286,22 +287,5 @@ class DialApp:
             return True
         return False
 
-    def hold(self, seconds):
-        if self.state != "bridged":
-            return False
-        ev, leg, caller = self.ev, self.leg, self.caller
-        for digit in "*7":
-            ev.dtmf_begin(leg.one, digit, "Received")
-            ev.dtmf_end(leg.one, digit, 120, "Received")
-        ev.hold(leg.one)
-        ev.music_on_hold_start(caller)
-        ev.cel(caller, "STREAM_BEGIN", extra='{"class":"default"}')
-        self.pbx.later(seconds, self._unhold, leg)
-        return True
-
-    def _unhold(self, leg):
-        if self.state != "bridged" or leg is not self.leg:
-            return
-        self.ev.unhold(leg.one)
-        self.ev.music_on_hold_stop(self.caller)
-        self.ev.cel(self.caller, "STREAM_END")
+    def _held_leg(self):
+        return self.leg

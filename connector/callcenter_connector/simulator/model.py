@@ -66,31 +66,19 @@ class QueueMember:
 
     def event_fields(self, queue_name):
         """Body of QueueMemberStatus/Pause/Added/Removed/Penalty."""
-        return {
-            "Queue": queue_name,
-            "MemberName": self.name,
-            "Interface": self.interface,
-            "StateInterface": self.interface,
-            "Membership": self.membership,
-            "Penalty": str(self.penalty),
-            "CallsTaken": str(self.calls_taken),
-            "LastCall": str(self.last_call),
-            "LastPause": str(self.last_pause),
-            "LoginTime": str(self.login_time),
-            "InCall": "1" if self.in_call else "0",
-            "Status": str(self.status),
-            "Paused": "1" if self.paused else "0",
-            "PausedReason": self.paused_reason,
-            "Ringinuse": "0",
-            "Wrapuptime": str(self.wrapup_time),
-        }
+        return self._fields(queue_name, "MemberName", "Interface", ringinuse=True)
 
     def list_fields(self, queue_name):
         """Body of the QueueMember list event of QueueStatus."""
-        return {
+        return self._fields(queue_name, "Name", "Location", ringinuse=False)
+
+    def _fields(self, queue_name, name_key, location_key, ringinuse):
+        """The member headers in Asterisk's order; only the naming of the first two and
+        the Ringinuse header differ between unsolicited events and QueueStatus lists."""
+        fields = {
             "Queue": queue_name,
-            "Name": self.name,
-            "Location": self.interface,
+            name_key: self.name,
+            location_key: self.interface,
             "StateInterface": self.interface,
             "Membership": self.membership,
             "Penalty": str(self.penalty),
@@ -102,8 +90,11 @@ class QueueMember:
             "Status": str(self.status),
             "Paused": "1" if self.paused else "0",
             "PausedReason": self.paused_reason,
-            "Wrapuptime": str(self.wrapup_time),
         }
+        if ringinuse:
+            fields["Ringinuse"] = "0"
+        fields["Wrapuptime"] = str(self.wrapup_time)
+        return fields
 
 
 @dataclass(eq=False)

@@ -9,6 +9,7 @@ hangup while bridged (01, 03, 11, 15), agent hangup with the `c` option
 
 import json
 
+from .hold_feature import HoldFeature
 from .legs import QUEUE, PhoneLeg, agent_script
 from .strategies import choose_members
 from .transfers import AttendedTransfer
@@ -16,7 +17,7 @@ from .transfers import AttendedTransfer
 MEMBER_RECHECK_DELAY = 0.06
 
 
-class QueueApp:
+class QueueApp(HoldFeature):
     """`Queue(<name>,<options>,,,<timeout>)` run by one caller channel."""
 
     def __init__(self, call, queue_name, options, max_wait, app_data):
@@ -513,23 +514,5 @@ class QueueApp:
         self.transfer.start()
         return True
 
-    def hold(self, seconds):
-        """The member presses the `agenthold` feature (*7): the caller hears MOH."""
-        if self.state != "bridged":
-            return False
-        ev, leg, caller = self.ev, self.connected, self.caller
-        for digit in "*7":
-            ev.dtmf_begin(leg.one, digit, "Received")
-            ev.dtmf_end(leg.one, digit, 120, "Received")
-        ev.hold(leg.one)
-        ev.music_on_hold_start(caller)
-        ev.cel(caller, "STREAM_BEGIN", extra='{"class":"default"}')
-        self.pbx.later(seconds, self._unhold, leg)
-        return True
-
-    def _unhold(self, leg):
-        if self.state != "bridged" or leg is not self.connected:
-            return
-        self.ev.unhold(leg.one)
-        self.ev.music_on_hold_stop(self.caller)
-        self.ev.cel(self.caller, "STREAM_END")
+    def _held_leg(self):
+        return self.connected
