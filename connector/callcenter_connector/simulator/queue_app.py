@@ -451,8 +451,20 @@ class QueueApp(HoldFeature):
 
     def _transferred_away(self):
         """The transferee runs its new extension; the member's leg goes away."""
+        self._member_leaves("transfer", self._after_transfer_close)
+
+    def _after_transfer_close(self):
+        ev, caller = self.ev, self.caller
+        now = self.pbx.now()
+        ev.varset(caller, "DIALEDTIME", int(now - caller.created))
+        ev.varset(caller, "DIALEDTIME_MS", int((now - caller.created) * 1000))
+        ev.varset(caller, "ANSWEREDTIME", 0)
+        ev.varset(caller, "ANSWEREDTIME_MS", 0)
+
+    def _member_leaves(self, reason, after_close=None):
+        """The caller leaves the member's bridge (transfer or redirect); the leg hangs up."""
         ev, caller, leg, bridge, call = self.ev, self.caller, self.connected, self.bridge, self.call
-        self.agent_complete("transfer")
+        self.agent_complete(reason)
         bridge.channels.remove(caller)
         caller.bridge = None
         ev.bridge_leave(bridge, caller)
@@ -460,11 +472,8 @@ class QueueApp(HoldFeature):
         ev.bridge_destroy(bridge)
         call.drop_leg(leg)
         self.close_attempt(leg, "ANSWERED")
-        now = self.pbx.now()
-        ev.varset(caller, "DIALEDTIME", int(now - caller.created))
-        ev.varset(caller, "DIALEDTIME_MS", int((now - caller.created) * 1000))
-        ev.varset(caller, "ANSWEREDTIME", 0)
-        ev.varset(caller, "ANSWEREDTIME_MS", 0)
+        if after_close:
+            after_close()
         call.settle_devices([leg.pair], [leg.agent])
 
     def redirect(self, channel, context, exten):
@@ -496,16 +505,7 @@ class QueueApp(HoldFeature):
         return True
 
     def _redirected_away(self):
-        ev, caller, leg, bridge, call = self.ev, self.caller, self.connected, self.bridge, self.call
-        self.agent_complete("caller")
-        bridge.channels.remove(caller)
-        caller.bridge = None
-        ev.bridge_leave(bridge, caller)
-        leg.hang_up_from_bridge(bridge)
-        ev.bridge_destroy(bridge)
-        call.drop_leg(leg)
-        self.close_attempt(leg, "ANSWERED")
-        call.settle_devices([leg.pair], [leg.agent])
+        self._member_leaves("caller")
 
     def attended_transfer(self, channel, context, exten):
         if self.state != "bridged" or channel is not self.connected.one:
