@@ -119,6 +119,10 @@ def connector_command(database, state, command_port, http_port):
     return args, env
 
 
+def _stop_on_sigterm(_signum, _frame):
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default=os.environ.get("CALLCENTER_DB", "callcenter"))
@@ -158,7 +162,7 @@ def main(argv=None):
             state = provision_connector(odoo, args.database, args.command_port)
             command, env = connector_command(args.database, state, args.command_port, args.http_port)
             children.append(subprocess.Popen(command, cwd=REPO_ROOT, env=env))
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -56,6 +56,7 @@ class ConnectorService:
         self.events_seen = 0
         self._tasks = set()
         self._last_event = (0.0, time.monotonic())
+        self._odoo_last_seq = 0
         self._dead_letter = Path(config.spool_dir) / "dead-letter.jsonl"
 
     # ------------------------------------------------------------------ lifecycle
@@ -174,7 +175,7 @@ class ConnectorService:
                     self.on_event({k.lower(): v for k, v in message.items()})
         except (asyncio.TimeoutError, ConnectionError) as exc:
             _logger.warning("reconciliation snapshot incomplete (%s); keeping calls as they are", exc)
-            self.tracker._snapshot = None
+            self.tracker.abort_snapshot()
             return
         facts = self.tracker.end_snapshot(self.clock())
         if facts:
@@ -184,7 +185,6 @@ class ConnectorService:
     # ------------------------------------------------------------------ Odoo
 
     async def _load_odoo_config(self):
-        self._odoo_last_seq = 0
         while True:
             try:
                 if not self.pbx_id:
@@ -213,7 +213,7 @@ class ConnectorService:
 
     def _apply_config(self, config):
         self.tracker.configure(config.get("agents") or {})
-        self._odoo_last_seq = max(getattr(self, "_odoo_last_seq", 0), int(config.get("last_seq") or 0))
+        self._odoo_last_seq = max(self._odoo_last_seq, int(config.get("last_seq") or 0))
 
     def _write_dead_letter(self, fact, reason):
         with open(self._dead_letter, "a", encoding="utf-8") as handle:

@@ -114,17 +114,7 @@ class AttendedTransfer:
             legs = dial.cancel()
         elif dial is not None and dial.state == "bridged":
             legs = [dial.caller_left_bridge()]
-        one, two = self.phone, self.trunk
-        self.consult_bridge.channels.remove(one)
-        one.bridge = None
-        ev.bridge_leave(self.consult_bridge, one)
-        for channel in (one, two):
-            channel.application = channel.app_data = ""
-            ev.hangup(channel, 16)
-            ev.cel_hangup(channel, 16)
-            ev.cel(channel, "CHAN_END")
-        self.trail.emit(ev, self.pbx.now())
-        self.pbx.release_pair(self.pair)
+        self._end_consult_pair(ev)
         transferer_leg = self.transferer_leg
         transferer_leg.hang_up_from_bridge(self.consult_bridge)
         self.app.call.drop_leg(transferer_leg)
@@ -223,16 +213,7 @@ class AttendedTransfer:
             return
         self.ended = True
         transferer_leg, consult = self.transferer_leg, self.consult_bridge
-        one, two = self.phone, self.trunk
-        consult.channels.remove(one)
-        ev.bridge_leave(consult, one)
-        for channel in (one, two):
-            channel.application = channel.app_data = ""
-            ev.hangup(channel, 16)
-            ev.cel_hangup(channel, 16)
-            ev.cel(channel, "CHAN_END")
-        self.trail.emit(ev, self.pbx.now())
-        self.pbx.release_pair(self.pair)
+        one = self._end_consult_pair(ev)
         self.pbx.emit_device_state(one.device, 2)
         transferer_leg.leave_bridge(consult)
         ev.bridge_destroy(consult)
@@ -263,3 +244,18 @@ class AttendedTransfer:
     def dial_peer_left(self, dial, record, leg):
         self.ev.cdr(record)
         self._abort()
+
+    def _end_consult_pair(self, ev):
+        """The Local consultation pair leaves the consult bridge and hangs up."""
+        one, two = self.phone, self.trunk
+        self.consult_bridge.channels.remove(one)
+        one.bridge = None
+        ev.bridge_leave(self.consult_bridge, one)
+        for channel in (one, two):
+            channel.application = channel.app_data = ""
+            ev.hangup(channel, 16)
+            ev.cel_hangup(channel, 16)
+            ev.cel(channel, "CHAN_END")
+        self.trail.emit(ev, self.pbx.now())
+        self.pbx.release_pair(self.pair)
+        return one

@@ -117,7 +117,6 @@ class Call:
     def snapshot(self, final=False):
         answered = self.answered_at
         ended = self.talk_ended_at if answered and self.talk_ended_at else self.ended_at
-        hold = self.hold_seconds
         return {
             "linkedid": self.linkedid,
             "uniqueid": self.linkedid,
@@ -136,7 +135,7 @@ class Call:
             "hangup_cause": self.hangup_cause,
             "hangup_cause_text": self.hangup_cause_text,
             "hangup_by": self._hangup_by() if final else self.hangup_by,
-            "hold_seconds": int(round(hold)),
+            "hold_seconds": int(round(self.hold_seconds)),
             "transferred": self.transferred,
             "recording_file": self.recording_file,
             "reconciled": self.reconciled,
@@ -268,6 +267,10 @@ class CallTracker:
         if now is not None:
             self.now = max(self.now, now)
         self._snapshot = {"linkedids": set(), "members": {}, "entries": {}}
+
+    def abort_snapshot(self):
+        """The snapshot could not be read completely: keep every call as it is."""
+        self._snapshot = None
 
     def end_snapshot(self, now):
         """Calls not seen in the snapshot ended while we were away: close them as reconciled."""
