@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the suite and its tests need beyond an Odoo 18: Python packages,
-# Debian's chromium for the tours, a running PostgreSQL. Safe to run again.
+# Debian's chromium for the tours, espeak-ng and sox for IVR prompts, a running
+# PostgreSQL. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -21,6 +22,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v sox >/dev/null || missing+=(sox)
+sox -h 2>/dev/null | grep -qw mp3 || missing+=(libsox-fmt-mp3)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 "$PYTHON" -m pip install -q --disable-pip-version-check -r requirements.txt

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 import logging
 import os
 import uuid
@@ -414,15 +413,7 @@ class CallcenterCall(models.Model):
         return attachment
 
     def _callcenter_read_recording_file(self, path):
-        """Read a recording from the PBX's recordings folder when Odoo can see it."""
-        location = (self.pbx_id.recordings_location or "").rstrip("/")
-        if not path or not location or location.startswith(("http://", "https://")):
-            return False
-        full = os.path.realpath(os.path.join(location, os.path.basename(path)))
-        if not full.startswith(os.path.realpath(location) + os.sep) or not os.path.isfile(full):
-            return False
-        with open(full, "rb") as handle:
-            return base64.b64encode(handle.read())
+        return self.pbx_id._callcenter_read_pbx_file(path)
 
     def _callcenter_notify_agents(self):
         """Tell each agent's browser that their current call changed (systray timer, pop-up)."""

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import logging
+import os
 
 import requests
 
@@ -126,9 +128,6 @@ class CallcenterPbx(models.Model):
         ))
         last_seq = int(self.env.cr.fetchone()[0] or 0)
         fresh = [fact for fact in facts or [] if int(fact.get("seq") or 0) > last_seq]
-        unknown = {fact.get("type") for fact in fresh} - set(FACT_TYPES)
-        if unknown:
-            _logger.warning("PBX %s: ignoring facts of unknown types %s", pbx.name, sorted(unknown))
         if fresh:
             by_type = {kind: [f for f in fresh if f.get("type") == kind] for kind in FACT_TYPES}
             Agent = pbx.env["callcenter.agent"]
@@ -139,12 +138,21 @@ class CallcenterPbx(models.Model):
             Agent._callcenter_apply_agent_facts(pbx, by_type["agent"])
             Agent._callcenter_apply_ring_facts(pbx, by_type["ring"])
             pbx.env["callcenter.queue"]._callcenter_apply_queue_facts(pbx, by_type["queue"])
+            pbx._callcenter_apply_other_facts(
+                [fact for fact in fresh if fact.get("type") not in FACT_TYPES])
             pbx.write({
                 "last_fact_seq": max(int(f["seq"]) for f in fresh),
                 "last_fact_date": fields.Datetime.now(),
             })
         return {"applied": len(fresh), "skipped": len(facts or []) - len(fresh),
                 "last_seq": int(pbx.last_fact_seq), "config": pbx._callcenter_connector_config()}
+
+    def _callcenter_apply_other_facts(self, facts):
+        """Facts of the types feature addons add (IVR sessions, ...): each addon takes
+        its own and hands the rest to super()."""
+        unknown = sorted({str(fact.get("type")) for fact in facts})
+        if unknown:
+            _logger.warning("PBX %s: ignoring facts of unknown types %s", self.name, unknown)
 
     def callcenter_ring(self, facts):
         """Screen pops, sent by the connector on a lane of their own so that they never
@@ -233,6 +241,19 @@ class CallcenterPbx(models.Model):
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------
+
+    def _callcenter_read_pbx_file(self, path):
+        """A recording or voicemail file (base64) from the PBX's recordings folder, when
+        Odoo can see it; only the file's name is used, never a path the PBX sent."""
+        self.ensure_one()
+        location = (self.recordings_location or "").rstrip("/")
+        if not path or not location or location.startswith(("http://", "https://")):
+            return False
+        full = os.path.realpath(os.path.join(location, os.path.basename(path)))
+        if not full.startswith(os.path.realpath(location) + os.sep) or not os.path.isfile(full):
+            return False
+        with open(full, "rb") as handle:
+            return base64.b64encode(handle.read())
 
     def _callcenter_region(self):
         self.ensure_one()
