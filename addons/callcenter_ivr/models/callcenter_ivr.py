@@ -52,9 +52,9 @@ class CallcenterIvr(models.Model):
 
     def _compute_session_stats(self):
         stats = {
-            flow: (count, served)
-            for flow, count, served in self.env["callcenter.ivr.session"]._read_group(
-                [("ivr_id", "in", self.ids)], ["ivr_id"], ["__count", "self_served_pct:avg"])
+            flow: (count, (total or 0) / count if count else 0.0)
+            for flow, count, total in self.env["callcenter.ivr.session"]._read_group(
+                [("ivr_id", "in", self.ids)], ["ivr_id"], ["__count", "self_served_pct:sum"])
         }
         for flow in self:
             flow.session_count, flow.self_service_rate = stats.get(flow, (0, 0.0))

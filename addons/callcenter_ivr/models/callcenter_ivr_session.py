@@ -10,6 +10,13 @@ from .callcenter_ivr_visit import VISIT_RESULTS
 _logger = logging.getLogger(__name__)
 
 
+def as_int(value):
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def epoch_datetime(value):
     try:
         return fact_datetime(value)
@@ -61,7 +68,7 @@ class CallcenterIvrSession(models.Model):
     rating = fields.Integer(aggregator="avg")
     variables = fields.Json()
     self_served = fields.Boolean(string="Self-served", index=True)
-    self_served_pct = fields.Integer(string="Self-service Rate (%)", aggregator="avg",
+    self_served_pct = fields.Integer(string="Self-service Rate (%)", aggregator="avg", default=0,
                                      help="100 for a self-served call, 0 otherwise; its "
                                      "average is the flow's self-service rate.")
     path = fields.Char(help="The nodes the caller went through, with the keys pressed.")
@@ -74,10 +81,9 @@ class CallcenterIvrSession(models.Model):
     @api.model
     def _callcenter_apply_ivr_facts(self, pbx, facts):
         """Store the IVR sessions the connector reports; batched, one write per table."""
-        flows = self.env["callcenter.ivr"].browse(
-            {int(f["ivr"]) for f in facts if str(f.get("ivr") or "").isdigit()}).exists()
+        flows = self.env["callcenter.ivr"].browse({as_int(f.get("ivr")) for f in facts} - {0}).exists()
         flows = flows.filtered(lambda f: f.pbx_id == pbx)
-        usable = [f for f in facts if f.get("linkedid") and int(f.get("ivr") or 0) in flows.ids]
+        usable = [f for f in facts if f.get("linkedid") and as_int(f.get("ivr")) in flows.ids]
         if len(usable) < len(facts):
             _logger.warning("PBX %s: %d IVR facts without a known flow of this PBX skipped",
                             pbx.name, len(facts) - len(usable))
@@ -91,11 +97,11 @@ class CallcenterIvrSession(models.Model):
         calls = {c.linkedid: c for c in self.env["callcenter.call"].search(
             [("pbx_id", "=", pbx.id), ("linkedid", "in", list(linkedids))])}
         versions = self.env["callcenter.ivr.version"].browse(
-            {int(f["version"]) for f in usable if str(f.get("version") or "").isdigit()}).exists()
+            {as_int(f.get("version")) for f in usable} - {0}).exists()
         node_ids = {v.id: set(v.node_ids.ids) for v in versions}
         visits, touched = [], self.browse()
-        for fact in sorted(usable, key=lambda f: (f.get("started") or 0, f.get("seq") or 0)):
-            key = (fact["linkedid"], int(fact["ivr"]))
+        for fact in sorted(usable, key=lambda f: as_int(f.get("seq"))):
+            key = (fact["linkedid"], as_int(fact["ivr"]))
             session = sessions.get(key)
             call = calls.get(fact["linkedid"])
             vals = self._callcenter_session_values(fact, session, call, versions)
@@ -107,14 +113,14 @@ class CallcenterIvrSession(models.Model):
                     "linkedid": fact["linkedid"], "ivr_id": key[1],
                 })
             touched |= session
-            version = int(fact.get("version") or 0)
+            version = as_int(fact.get("version"))
             known_nodes = node_ids.get(version, set())
             offset = len(session.visit_ids)
             for index, visit in enumerate((fact.get("visits") or [])[:MAX_VISITS_PER_FACT]):
                 result = visit.get("result")
                 if result not in dict(VISIT_RESULTS):
                     continue
-                node = int(visit["node"]) if str(visit.get("node") or "").isdigit() else 0
+                node = as_int(visit.get("node"))
                 visits.append({
                     "session_id": session.id, "sequence": offset + index, "ivr_id": key[1],
                     "version_id": version if version in node_ids else False,
@@ -149,7 +155,7 @@ class CallcenterIvrSession(models.Model):
             vals["target"] = str(fact.get("target") or "")[:64] or False
         vals["outcome"] = outcome
         if not session:
-            version = int(fact.get("version") or 0)
+            version = as_int(fact.get("version"))
             vals.update({
                 "started": started, "did": str(fact.get("did") or "")[:32],
                 "caller": str(fact.get("caller") or "")[:32],

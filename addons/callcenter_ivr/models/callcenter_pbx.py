@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from odoo.addons.callcenter_base.tools.phone import normalize_number
 
 from ..tools.dialplan import render_dialplan
+from .resource_calendar import HORIZON_DAYS
 
 _logger = logging.getLogger(__name__)
 
@@ -128,10 +129,10 @@ class CallcenterPbx(models.Model):
         start = now - timedelta(days=1)
         calendars = {}
         for calendar in self.env["resource.calendar"].browse(calendar_ids).exists():
-            intervals = calendar._callcenter_open_intervals(start)
+            intervals = calendar._callcenter_open_intervals(start, days=HORIZON_DAYS + 1)
             calendars[str(calendar.id)] = {
                 "name": calendar.name, "intervals": intervals,
-                "until": (start + timedelta(days=60)).timestamp(),
+                "until": (start + timedelta(days=HORIZON_DAYS + 1)).timestamp(),
             }
         sounds = {}
         if self.ivr_prompt_delivery == "sounds":

@@ -1,0 +1,8 @@
+from . import (
+    test_i18n,
+    test_ivr_prompt,
+    test_ivr_runtime,
+    test_ivr_session,
+    test_ivr_version,
+    test_voicemail_access,
+)
