@@ -39,6 +39,9 @@ class Config:
     fastagi_bind: str = "127.0.0.1:4573"
     recordings_dir: str = ""
     recording_max_bytes: int = 64 * 1024 * 1024
+    sounds_dir: str = ""
+    voicemail_path: str = "/var/spool/asterisk/monitor"
+    ivr_lookup_threads: int = 8
     outbound_context: str = "outbound"
     transfer_context: str = "internal"
     inbound_contexts: str = "inbound,from-trunk,from-pstn,from-external,from-did"
@@ -109,6 +112,8 @@ class Config:
                 raise ConfigError(f"setting {name} must be host:port, not {getattr(self, name)!r}")
         if self.batch_max_facts < 1 or self.batch_max_delay_ms < 1:
             raise ConfigError("batch_max_facts and batch_max_delay_ms must be positive")
+        if self.ivr_lookup_threads < 1:
+            raise ConfigError("ivr_lookup_threads must be at least 1")
         if not self.simulator and not self.ami_secret:
             raise ConfigError("CALLCENTER_AMI_SECRET is not set (or use --simulator)")
         if not self.command_token:

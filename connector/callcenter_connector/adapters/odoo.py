@@ -1,14 +1,19 @@
 """Odoo over JSON-RPC (`/jsonrpc`, execute_kw) authenticated with an API key.
 
 Blocking `requests` calls run in a worker thread so the event loop never waits
-on Odoo. Two kinds of failure are told apart: Odoo unreachable (retry later,
+on Odoo: the default executor, or a pool of the caller's (the IVR's caller
+lookups have their own, so that a hung Odoo cannot starve the outbox). Each
+thread gets its own HTTP session, since a `requests.Session` is not
+thread-safe. Two kinds of failure are told apart: Odoo unreachable (retry later,
 facts stay spooled) and Odoo answering with an error (the batch itself is
 refused: the caller splits it to find the bad fact).
 """
 
 import asyncio
+import functools
 import itertools
 import logging
+import threading
 
 import requests
 
@@ -24,12 +29,23 @@ class OdooRejected(Exception):
 
 
 class OdooClient:
-    def __init__(self, url, db, login, api_key, timeout=10.0, session=None):
+    def __init__(self, url, db, login, api_key, timeout=10.0, session=None, executor=None):
         self.url = url.rstrip("/") + "/jsonrpc"
         self.db, self.login, self.api_key, self.timeout = db, login, api_key, timeout
-        self.session = session or requests.Session()
+        self.executor = executor
+        self._session = session
+        self._local = threading.local()
         self.uid = None
         self._ids = itertools.count(1)
+
+    @property
+    def session(self):
+        if self._session is not None:
+            return self._session
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
 
     def _post(self, service, method, args):
         payload = {"jsonrpc": "2.0", "method": "call", "id": next(self._ids),
@@ -66,7 +82,8 @@ class OdooClient:
                           [self.db, uid, self.api_key, model, method, args, kwargs or {}])
 
     async def call(self, model, method, args, kwargs=None):
-        return await asyncio.to_thread(self._execute, model, method, args, kwargs)
+        work = functools.partial(self._execute, model, method, args, kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
     async def ingest(self, pbx_id, facts):
         return await self.call("callcenter.pbx", "callcenter_ingest", [[pbx_id], facts])
@@ -74,9 +91,10 @@ class OdooClient:
     async def ring(self, pbx_id, facts):
         return await self.call("callcenter.pbx", "callcenter_ring", [[pbx_id], facts])
 
-    def lane(self):
-        """Another client for the same Odoo, with its own HTTP session (one per thread)."""
-        twin = OdooClient(self.url[: -len("/jsonrpc")], self.db, self.login, self.api_key, self.timeout)
+    def lane(self, executor=None, timeout=None):
+        """Another client for the same Odoo, with HTTP sessions of its own, on `executor`."""
+        twin = OdooClient(self.url[: -len("/jsonrpc")], self.db, self.login, self.api_key,
+                          self.timeout if timeout is None else timeout, executor=executor)
         twin.uid = self.uid
         return twin
 
@@ -88,3 +106,19 @@ class OdooClient:
         if not ids:
             raise OdooRejected("no PBX is configured in Odoo (Call Center > Configuration > PBX Servers)")
         return ids[0]
+
+    # IVR (callcenter_ivr): see connector/IVR.md for the shapes.
+
+    async def ivr_runtime(self, pbx_id):
+        return await self.call("callcenter.pbx", "callcenter_ivr_runtime", [[pbx_id]])
+
+    async def ivr_definitions(self, pbx_id, versions):
+        return await self.call("callcenter.pbx", "callcenter_ivr_definitions",
+                               [[pbx_id], list(versions)])
+
+    async def ivr_sounds(self, pbx_id, names):
+        return await self.call("callcenter.pbx", "callcenter_ivr_sounds", [[pbx_id], list(names)])
+
+    async def ivr_lookup(self, pbx_id, caller, max_age_days):
+        return await self.call("callcenter.pbx", "callcenter_ivr_lookup",
+                               [[pbx_id], caller, max_age_days])
