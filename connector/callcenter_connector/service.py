@@ -1,9 +1,10 @@
-"""The composition root: AMI events through the state machine into the outbox, and
-Odoo's commands back to the PBX.
+"""The composition root: AMI events through the state machine into the outbox,
+Odoo's commands back to the PBX, and the IVR on the FastAGI server.
 
 Everything with I/O is injected (the AMI connection factory, the Odoo client,
 the clock), so tests drive the service against the simulator and a real Odoo
-or a recording fake.
+or a recording fake. The FastAGI server starts before Odoo is reached: with the
+flows cached on disk, callers are served while Odoo is still down.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ from .adapters.ami import AmiConnection
 from .adapters.command_server import CommandServer
 from .adapters.fastagi import FastAgiServer
 from .adapters.odoo import OdooClient, OdooRejected, OdooUnavailable
+from .ivr import FlowCache, IvrRuntime, Lookups, SoundSync
 from .outbox import Outbox
 from .spool import Spool
 from .state.calls import CallTracker
@@ -31,8 +33,11 @@ TICK_SECONDS = 0.25
 CONFIG_REFRESH_SECONDS = 60.0
 ORIGINATE_FAILURE_WINDOW_SECONDS = 1.2
 DRAIN_TIMEOUT_SECONDS = 10.0
+IVR_DRAIN_SECONDS = 5.0
 SNAPSHOT_ACTIONS = ({"Action": "CoreShowChannels"}, {"Action": "QueueStatus"})
 SPY_OPTIONS = {"listen": "qE", "whisper": "qEw", "barge": "qEB"}
+PBX_FREE_COMMANDS = frozenset({"ivr_refresh"})
+ATTACHMENTS = {"recording": None, "ivr": "voicemail"}
 ORIGINATE_REASONS = {"0": "no such device or not registered", "1": "no answer", "3": "no answer",
                      "5": "busy", "8": "congestion or device unavailable"}
 
@@ -52,9 +57,17 @@ class ConnectorService:
         self.commands = CommandServer(*config.endpoint("command_bind"), config.command_token,
                                       self.dispatch)
         self.fastagi = FastAgiServer(*config.endpoint("fastagi_bind"))
+        self.flows = FlowCache(config.spool_dir, self.odoo, pbx_id=self._ivr_pbx_id,
+                               on_refreshed=self._ivr_refreshed, clock=clock)
+        self.sounds = SoundSync(config.sounds_dir, self.odoo, pbx_id=self._ivr_pbx_id)
+        self.lookups = Lookups(self.odoo, config.ivr_lookup_threads)
+        self.ivr = IvrRuntime(self.flows, self.lookups, self._submit, pbx_id=self._ivr_pbx_id,
+                              voicemail_path=config.voicemail_path, clock=clock)
+        self.fastagi.add_route("callcenter-ivr", self.ivr.handle)
         self.stop_event = asyncio.Event()
         self.events_seen = 0
         self._tasks = set()
+        self._outbox_task = None
         self._last_event = (0.0, time.monotonic())
         self._odoo_last_seq = 0
         self._dead_letter = Path(config.spool_dir) / "dead-letter.jsonl"
@@ -62,10 +75,14 @@ class ConnectorService:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self):
-        await self._load_odoo_config()
         self.outbox = Outbox(self.spool, self.odoo, self.pbx_id, self.config.batch_max_facts,
                              self.config.batch_max_delay_ms / 1000.0, on_result=self._on_result,
                              dead_letter=self._write_dead_letter)
+        self.flows.load()
+        self._spawn(self.flows.run(), "ivr flows")
+        await self.fastagi.start()
+        await self._load_odoo_config()
+        self.outbox.pbx_id = self.pbx_id
         self.outbox.seq = max(self.outbox.seq, self._odoo_last_seq)
         self.ami = self.ami_factory(
             self.config.ami_host, self.config.ami_port, self.config.ami_user,
@@ -74,8 +91,7 @@ class ConnectorService:
             ping_interval=self.config.ami_ping_seconds,
         )
         await self.commands.start()
-        await self.fastagi.start()
-        self._spawn(self.outbox.run(self.stop_event), "outbox")
+        self._outbox_task = self._spawn(self.outbox.run(self.stop_event), "outbox")
         self._spawn(self._tick_loop(), "tick")
         self._spawn(self._config_loop(), "config")
         self.ami.start()
@@ -86,15 +102,18 @@ class ConnectorService:
             self.ami.stop()
         await self.commands.stop()
         await self.fastagi.stop()
-        try:
-            await self.outbox.drained(DRAIN_TIMEOUT_SECONDS)
-        except asyncio.TimeoutError:
-            _logger.warning("stopping with %d facts not yet in Odoo: they stay in the spool",
-                            len(self.outbox.pending))
+        await self.ivr.stop(IVR_DRAIN_SECONDS)
+        if self._outbox_task is not None:
+            try:
+                await self.outbox.drained(DRAIN_TIMEOUT_SECONDS)
+            except asyncio.TimeoutError:
+                _logger.warning("stopping with %d facts not yet in Odoo: they stay in the spool",
+                                len(self.outbox.pending))
         self.stop_event.set()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.lookups.close()
         self.spool.close()
 
     def _spawn(self, coro, name):
@@ -126,12 +145,18 @@ class ConnectorService:
         self.outbox.submit([self._outgoing(fact) for fact in facts])
 
     def _outgoing(self, fact):
-        if fact["type"] == "recording":
-            return {**fact, **self._recording_content(fact["filename"])}
-        return fact
+        """A fact with the audio file it names (a recording, a voicemail) attached."""
+        if fact["type"] not in ATTACHMENTS:
+            return fact
+        key = ATTACHMENTS[fact["type"]]
+        holder = fact.get(key) if key else fact
+        if not isinstance(holder, dict) or not holder.get("filename"):
+            return fact
+        attached = {**holder, **self._file_content(holder["filename"])}
+        return {**fact, key: attached} if key else attached
 
-    def _recording_content(self, filename):
-        """The MixMonitor file, when the connector can read it (shared folder or same host)."""
+    def _file_content(self, filename):
+        """The PBX's audio file, when the connector can read it (shared folder or same host)."""
         folder = self.config.recordings_dir
         if not folder or not filename:
             return {}
@@ -139,10 +164,11 @@ class ConnectorService:
         try:
             size = path.stat().st_size
         except OSError:
-            _logger.info("recording %s not found under %s; Odoo gets its name only", filename, folder)
+            _logger.info("audio file %s not found under %s; Odoo gets its name only", filename,
+                         folder)
             return {}
         if size > self.config.recording_max_bytes:
-            _logger.warning("recording %s is %d bytes, above the upload limit", path, size)
+            _logger.warning("audio file %s is %d bytes, above the upload limit", path, size)
             return {}
         return {"content_b64": base64.b64encode(path.read_bytes()).decode("ascii"),
                 "mimetype": "audio/wav" if path.suffix == ".wav" else "application/octet-stream"}
@@ -214,6 +240,16 @@ class ConnectorService:
     def _apply_config(self, config):
         self.tracker.configure(config.get("agents") or {})
         self._odoo_last_seq = max(self._odoo_last_seq, int(config.get("last_seq") or 0))
+        self.flows.note_stamp(config.get("ivr_stamp"))
+
+    # ------------------------------------------------------------------ IVR
+
+    def _ivr_pbx_id(self):
+        """The PBX for IVR calls to Odoo, the cached one while Odoo has not answered yet."""
+        return self.pbx_id or self.flows.cached_pbx_id
+
+    async def _ivr_refreshed(self, runtime):
+        await self.sounds.sync(runtime.get("sounds"))
 
     def _write_dead_letter(self, fact, reason):
         with open(self._dead_letter, "a", encoding="utf-8") as handle:
@@ -225,7 +261,7 @@ class ConnectorService:
         handler = getattr(self, "_command_" + action, None)
         if handler is None:
             return {"ok": False, "error": f"unknown command {action!r}"}
-        if not self.ami or not self.ami.authenticated:
+        if action not in PBX_FREE_COMMANDS and (not self.ami or not self.ami.authenticated):
             return {"ok": False, "error": "The PBX is not connected: the call cannot be placed now."}
         try:
             return await handler(**params)
@@ -235,6 +271,12 @@ class ConnectorService:
             return {"ok": False, "error": "The PBX did not answer in time."}
         except ConnectionError:
             return {"ok": False, "error": "The PBX connection dropped during the command."}
+
+    async def _command_ivr_refresh(self):
+        """Odoo committed a publish: fetch the flows now (in the background, since Odoo may
+        be waiting for this answer with the worker that would serve the fetch)."""
+        self.flows.refresh_soon()
+        return {"ok": True, "stamp": self.flows.stamp}
 
     async def _command_originate(self, interface, number, caller_id, channel_id, other_channel_id):
         """Ring the agent's device, then the customer; answer within the failure window.
