@@ -12,7 +12,6 @@ from test_ivr_support import (
     AsteriskSide,
     FakeOdoo,
     flows_ready,
-    main_menu,
     prompt,
     run_async,
     running_connector,

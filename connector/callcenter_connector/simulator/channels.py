@@ -44,6 +44,7 @@ class Channel:
     runs_dialplan: bool = False
     hungup: bool = False
     dial_status: str = ""
+    language: str = "en"
     show_app: tuple | None = None
     variables: dict = field(default_factory=dict)
 
@@ -56,7 +57,7 @@ class Channel:
         values = (
             self.name, self.state, STATE_DESC.get(self.state, "Unknown"),
             self.caller_num, self.caller_name, self.connected_num, self.connected_name,
-            "en", "", self.context, self.exten, self.priority, self.uniqueid, self.linkedid,
+            self.language, "", self.context, self.exten, self.priority, self.uniqueid, self.linkedid,
         )
         return {prefix + key: str(value) for key, value in zip(SNAPSHOT_FIELDS, values, strict=True)}
 

@@ -1,5 +1,7 @@
 """app_dial towards one phone: `Dial(Local/10XX@agents/n,T,t)` (direct DIDs,
-transfers) and `Dial(Local/<number>@customers,30)` (click-to-dial).
+transfers), `Dial(Local/<number>@customers,30)` (click-to-dial), and the IVR's
+`Dial(<target>,T,tg)`, where `g` lets the caller go on in the dialplan after
+the called phone hangs up.
 
 Blocks follow transcripts 05 (answered), 06 (no answer), 07 (outbound, the
 called customer hangs up) and 08 (Dial after a blind transfer). The calling
@@ -22,7 +24,7 @@ class DialApp(HoldFeature):
     """One Dial() run by `caller` (a channel of `call`) towards one phone."""
 
     def __init__(self, call, caller, target, timeout, app_data, *, after_transfer=False,
-                 customer=False):
+                 customer=False, continue_after=False):
         self.call = call
         self.pbx = call.pbx
         self.ev = call.pbx.events
@@ -32,6 +34,7 @@ class DialApp(HoldFeature):
         self.app_data = app_data
         self.after_transfer = after_transfer
         self.customer = customer
+        self.continue_after = continue_after
         self.leg = None
         self.bridge = None
         self.state = "new"
@@ -272,6 +275,12 @@ class DialApp(HoldFeature):
         self.pbx.release_pair(leg.pair)
         call.trail_for(caller).close(self.pbx.now(), "Dial", self.app_data, leg.one.name,
                                      "ANSWERED", self._record_start())
+        if self.continue_after:
+            ev.cdr(record)
+            call.trail_for(caller).continue_after_bridge()
+            call.settle_devices([leg.pair], [leg.agent])
+            self.resume("ANSWER")
+            return
         call.dial_peer_left(self, record, leg)
 
     def hangup_channel(self, channel):

@@ -56,7 +56,6 @@ class FastAgiSession:
                 reply = await self._execute(command)
                 if reply is None or self.writer.is_closing():
                     break
-                self.writer.write(f"{reply}\n".encode())
                 await self.writer.drain()
         except (ConnectionError, asyncio.LimitOverrunError, ValueError) as exc:
             _logger.info("FastAGI connection ended: %s", exc)
@@ -69,8 +68,13 @@ class FastAgiSession:
         answer = self._answer = loop.create_future()
 
         def reply(text):
-            if not answer.done():
-                answer.set_result(text)
+            """Written at once, in PBX order: a reply the hangup produced (RECORD FILE's
+            `(hangup)`) goes out before the `HANGUP` line."""
+            if answer.done():
+                return
+            if not self.writer.is_closing():
+                self.writer.write(f"{text}\n".encode())
+            answer.set_result(text)
 
         self.server.advance()
         self.app.execute(command, reply)

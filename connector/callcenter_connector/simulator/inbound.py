@@ -4,12 +4,13 @@ The customer is `Originate Channel: Local/<DID>@inbound, Application: Wait,
 Data: N`: `;1` is the customer's phone (it hangs up N seconds after the line
 is answered) and `;2` is the "trunk" leg that runs the DID's extension. The
 extensions below mirror extensions.conf priority by priority, because the
-Newexten events report those priorities.
+Newexten events report those priorities. IVR lines (`Pbx.add_ivr_line`) run
+the dialplan that Odoo generates for `callcenter_ivr` (connector/IVR.md).
 """
 
 import re
 
-from .agi_app import AgiApp
+from .agi_app import AgiApp, CallerKeys
 from .channels import UP
 from .dial_app import DialApp
 from .dialplan import ANSWER_SETTLE, Call, CdrTrail, Dialplan, answer_channel, run_app
@@ -20,13 +21,16 @@ from .queue_app import QueueApp
 
 CUSTOMER_WAIT_FOREVER = 3600
 PLAYBACK_SECONDS = {"beep": 0.25}
+IVR_CONTEXT = "callcenter-ivr"
+IVR_SCRIPT = "callcenter-ivr"
+AGENT_DIAL = re.compile(r"^Local/(?P<ext>[^@/]+)@agents(/n)?$")
 
 
 def route_exists(pbx, did):
     """Whether `[inbound]` has an extension for `did` (reference DIDs, 41XX,
     42XX, or a line added for a queue with `Pbx.line_for_queue`)."""
     return (did in ("4001", "4002", "4003", "4004", "300") or did in pbx.queue_lines
-            or bool(re.fullmatch(r"4[12]\d\d", did)))
+            or did in pbx.ivr_lines or bool(re.fullmatch(r"4[12]\d\d", did)))
 
 
 class InboundCall(Call):
@@ -44,6 +48,7 @@ class InboundCall(Call):
         self.talk_seconds = talk_seconds
         self.action_id = action_id
         self.ivr_digits = ivr_digits
+        self.ivr_keys = CallerKeys(ivr_digits)
         self.ivr_digit_delay = ivr_digit_delay
         self.late_agent_complete = (pbx.loses_agent_complete_race()
                                     if late_agent_complete is None else late_agent_complete)
@@ -89,6 +94,8 @@ class InboundCall(Call):
         return self.linkedid
 
     def _extension(self):
+        if self.did in self.pbx.ivr_lines:
+            return self._callcenter_ivr(self.pbx.ivr_lines[self.did])
         if self.did == "4001":
             return self._queue_line("support", "t", features=True)
         if self.did == "4002":
@@ -205,6 +212,91 @@ class InboundCall(Call):
         yield QueueApp(self, queue, "t", 120, data)
         self.app(priority + 1, "Hangup")
         self.dialplan_hangup()
+
+    def _callcenter_ivr(self, line):
+        """`[inbound]` hands the DID to `[callcenter-inbound]`, whose route sends it to
+        `[callcenter-ivr]`: the safe variables, the AGI, the Gosub to the destination it
+        chose, and again from `run` while it leaves a node to resume."""
+        trunk, ev, did = self.trunk, self.ev, self.did
+        self.app(1, "Goto", f"callcenter-inbound,{did},1")
+        ev.cel_chan_start(trunk)
+        self._goto("callcenter-inbound", did)
+        self.app(1, "NoOp", f"Route {did}: IVR")
+        self.app(2, "Goto", f"{IVR_CONTEXT},{did},1")
+        self._goto(IVR_CONTEXT, did)
+        self.app(1, "Answer")
+        self.answer_line()
+        yield ANSWER_SETTLE
+        for priority, (name, value) in enumerate((
+                ("CC_IVR_DID", did), ("CC_IVR_DEST", "queue"),
+                ("CC_IVR_TARGET", line.fallback_queue), ("CC_IVR_TIMEOUT", line.timeout),
+                ("CC_IVR_VERSION", ""), ("CC_IVR_RESUME", "")), 2):
+            self.app(priority, "Set", f"{name}={value}")
+            ev.varset(trunk, name, value)
+        host, port = self.pbx.fastagi
+        request = f"agi://{host}:{port}/{IVR_SCRIPT}"
+        while True:
+            variables = trunk.variables
+            args = [str(variables.get(name, "")) for name in (
+                "CC_IVR_DID", "CC_IVR_VERSION", "CC_IVR_RESUME", "QUEUESTATUS", "DIALSTATUS")]
+            args.append(trunk.linkedid)
+            self.app(8, "AGI", ",".join([request, *args]))
+            status = yield AgiApp(self, request, args)
+            failed = status != "SUCCESS"
+            self.app(9, "ExecIf", f"{int(failed)}?Set(CC_IVR_RESUME=)")
+            if failed:
+                ev.varset(trunk, "CC_IVR_RESUME", "")
+            destination = str(variables.get("CC_IVR_DEST", ""))
+            self.app(10, "Gosub", f"callcenter-ivr-{destination},s,1")
+            returned = yield from self._ivr_destination(destination)
+            if not returned:
+                return
+            self._goto(IVR_CONTEXT, did)
+            resume = str(variables.get("CC_IVR_RESUME", ""))
+            self.app(11, "GotoIf", f"{int(resume != '')}?run")
+            if not resume:
+                break
+        self.app(12, "Hangup")
+        self.dialplan_hangup()
+
+    def _ivr_destination(self, destination):
+        """`[callcenter-ivr-<destination>]`; returns whether the caller came back."""
+        trunk, ev = self.trunk, self.ev
+        target = str(trunk.variables.get("CC_IVR_TARGET", ""))
+        timeout = _seconds(trunk.variables.get("CC_IVR_TIMEOUT"))
+        if destination not in ("queue", "dial"):
+            if destination == "hangup":
+                self._goto("callcenter-ivr-hangup", "s")
+                self.app(1, "Hangup")
+            self.dialplan_hangup()
+            return False
+        self._goto(f"callcenter-ivr-{destination}", "s")
+        if destination == "queue":
+            data = f"{target},tc,,,{timeout}"
+            self.app(1, "Queue", data)
+            yield QueueApp(self, target, "tc", timeout, data)
+        else:
+            data = f"{target},{timeout},tg"
+            self.app(1, "Dial", data)
+            yield self._ivr_dial(target, timeout, data)
+        if self.ended:
+            return False
+        self.app(2, "Return")
+        ev.varset(trunk, "GOSUB_RETVAL", "")
+        return True
+
+    def _ivr_dial(self, target, timeout, data):
+        """An agent's phone as a direct line dials it; any other dial string is taken as
+        an outside number, which answers as a `[customers]` phone does."""
+        agent = AGENT_DIAL.match(target)
+        if agent is not None:
+            return DialApp(self, self.trunk, agent["ext"], timeout, data, continue_after=True)
+        number = re.findall(r"\+?\d+", target)
+        return DialApp(self, self.trunk, number[-1] if number else "external", timeout, data,
+                       customer=True, continue_after=True)
+
+    def _goto(self, context, exten):
+        self.trunk.context, self.trunk.exten = context, exten
 
     def _caller_text(self):
         return f'"{self.caller_name}" <{self.caller_num}>'
@@ -473,3 +565,10 @@ class InboundCall(Call):
         callback, self._transfer_followup = self._transfer_followup, None
         if callback is not None:
             callback()
+
+
+def _seconds(value):
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0

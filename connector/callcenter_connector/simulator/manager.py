@@ -232,7 +232,7 @@ def action_queue_status(pbx, action, reply):
                 "CallerIDNum": caller.caller_num, "CallerIDName": caller.caller_name,
                 "ConnectedLineNum": caller.connected_num,
                 "ConnectedLineName": caller.connected_name,
-                "Wait": str(int(now - waiting.joined_at)), "Priority": "0",
+                "Wait": str(int(now - waiting.joined_at)), "Priority": str(waiting.priority),
             }))
             count += 1
     reply(list_complete(action, "QueueStatusComplete", count))

@@ -27,6 +27,15 @@ DEFAULT_FASTAGI = ("127.0.0.1", 4573)
 PBX_VERSION = "22.10.1"
 
 
+@dataclass(frozen=True)
+class IvrLine:
+    """An IVR route of the PBX: the DID and what the dialplan falls back to."""
+
+    did: str
+    fallback_queue: str
+    timeout: int = 300
+
+
 @dataclass
 class CdrRecord:
     """One CDR of a channel; a dialing channel gets one per party it dialed."""
@@ -69,6 +78,7 @@ class Pbx:
         self.agents = {}
         self.queues = {}
         self.queue_lines = {}
+        self.ivr_lines = {}
         self.channels = {}
         self.calls = set()
         self._device_users = {}
@@ -119,6 +129,13 @@ class Pbx:
         did = f"{EXTRA_LINE_PREFIX}{len(self.queue_lines) + 1:02d}"
         self.queue_lines[did] = name
         return did
+
+    def add_ivr_line(self, did, fallback_queue, timeout=300):
+        """A DID whose `[callcenter-inbound]` extension goes to the generated
+        `[callcenter-ivr]` dialplan (connector/IVR.md), with its safe queue."""
+        line = IvrLine(str(did), fallback_queue, int(timeout))
+        self.ivr_lines[line.did] = line
+        return line
 
     def agent_by_interface(self, interface):
         """`Local/1001@agents/n` or `Local/1001@agents` -> the agent 1001."""

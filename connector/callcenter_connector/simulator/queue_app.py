@@ -4,7 +4,9 @@ The event blocks follow the transcripts: join (01), member rings (01, 03),
 ring-no-answer with auto-pause (03), connect (01), abandon (02), caller
 hangup while bridged (01, 03, 11, 15), agent hangup with the `c` option
 (11), blind transfer of the member (08). Queue timeout, agent hangup without
-`c`, redirect and hold follow the README's description of those cases.
+`c`, redirect and hold follow the README's description of those cases. A
+caller whose channel has QUEUE_PRIO joins ahead of the callers of lower
+priority, as app_queue inserts them.
 """
 
 import json
@@ -38,6 +40,7 @@ class QueueApp(HoldFeature):
         self.state = "new"
         self.joined_at = None
         self.position = 0
+        self.priority = 0
         self.transfer = None
         self.agent_complete_sent = False
         self.resume = None
@@ -56,10 +59,12 @@ class QueueApp(HoldFeature):
         for variable in ("ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS",
                          "QUEUEWAIT", "QUEUEWAIT_MS"):
             ev.varset(caller, variable, "")
-        queue.callers.append(self)
+        self.priority = _priority(caller.variables.get("QUEUE_PRIO"))
+        ahead = sum(1 for waiting in queue.callers if waiting.priority >= self.priority)
+        queue.callers.insert(ahead, self)
         self.state = "waiting"
         self.joined_at = self.pbx.now()
-        self.position = len(queue.callers)
+        self.position = ahead + 1
         if len(queue.callers) == 1:
             ev.device_state(f"Queue:{queue.name}", "RINGING")
         ev.queue_caller_join(caller, queue.name, self.position, len(queue.callers))
@@ -516,3 +521,10 @@ class QueueApp(HoldFeature):
 
     def _held_leg(self):
         return self.connected
+
+
+def _priority(value):
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0

@@ -313,6 +313,16 @@ class SimulatorServer:
         self.pbx.add_queue(name, strategy, members, timeout, retry, autopause)
         return self.pbx.line_for_queue(name)
 
+    def use_fastagi(self, host, port):
+        """Point `AGI(agi://…)` at another FastAGI server (one started after this PBX)."""
+        self.pbx.fastagi = (host, int(port))
+        self.pbx.agi_connector.address = (host, int(port))
+
+    def add_ivr_line(self, did, fallback_queue, timeout=300):
+        """A DID routed to the FastAGI IVR as Odoo's generated dialplan does
+        (`[callcenter-ivr]`, connector/IVR.md), falling back to `fallback_queue`."""
+        return self.pbx.add_ivr_line(did, fallback_queue, timeout)
+
     async def place_inbound_call(self, did, caller, caller_name, hangup_after=None,
                                  **options):
         """A customer calls `did` (routed as extensions.conf); returns the Linkedid.
@@ -320,6 +330,8 @@ class SimulatorServer:
         `hangup_after` counts from the moment the line answers, like the
         Originate `Wait(N)` of the recordings; `patience` and `talk_seconds`
         make the customer hang up if no agent answers in time, or after talking.
+        `ivr_digits` are the caller's keys, one answer per key request: a string
+        ("12") or a list (["1", "", "1001"], "" letting a request time out).
         """
         did = str(did)
         if not route_exists(self.pbx, did):
