@@ -46,7 +46,7 @@ class Config:
     transfer_context: str = "internal"
     inbound_contexts: str = "inbound,from-trunk,from-pstn,from-external,from-did"
     simulator: bool = False
-    simulator_traffic: str = "support=60,sales=30"
+    simulator_traffic: str = "support=60,sales=30,ivr=20"
     log_level: str = "INFO"
     trace_ami: bool = False
 

@@ -4,7 +4,9 @@ With `--simulator`, the connector starts a simulated Asterisk on its own AMI
 address before connecting to it, so that a newcomer's `make run` shows live
 calls: every agent of the PBX in Odoo gets a phone (`Local/<ext>@agents`) that
 answers after a few rings and talks until the caller hangs up, every queue its
-members, and the traffic model (`simulator_traffic`, calls per hour per queue)
+members, every IVR route with a number its line (the default route answers on
+DID 400 when no IVR route has a number), and the traffic model
+(`simulator_traffic`, calls per hour per queue, `ivr=N` for the IVR lines)
 sends customers.
 """
 
@@ -12,7 +14,7 @@ import asyncio
 import logging
 import re
 
-from .adapters.odoo import OdooUnavailable
+from .adapters.odoo import OdooRejected, OdooUnavailable
 from .simulator import SimulatorServer, TrafficModel
 from .state.channels import device_key
 
@@ -20,6 +22,8 @@ _logger = logging.getLogger(__name__)
 
 LOCAL_AGENT = re.compile(r"^Local/(?P<ext>\d+)@agents$")
 DEMO_RING_SECONDS = 4.0
+DEFAULT_ROUTE_DID = "400"
+IVR_TRAFFIC = "ivr"
 
 
 def parse_traffic(text):
@@ -50,12 +54,39 @@ def demo_layout(odoo_config):
     return agents, queues
 
 
+def ivr_lines(runtime):
+    """[(DID, fallback queue)] of the IVR routes in Odoo's runtime configuration."""
+    if not runtime:
+        return []
+    fallback = (runtime.get("fallback") or {}).get("queue") or "support"
+    routes = runtime.get("routes") or {}
+    lines = [(did, route.get("fallback_queue") or fallback)
+             for did, route in sorted(routes.items())
+             if did and isinstance(route, dict) and route.get("type") == "ivr"]
+    default = routes.get("")
+    if not lines and isinstance(default, dict) and default.get("type") == "ivr":
+        lines.append((DEFAULT_ROUTE_DID, default.get("fallback_queue") or fallback))
+    return lines
+
+
+async def _ivr_runtime(odoo, pbx_id, odoo_config):
+    """The IVR routes, when Odoo has callcenter_ivr (its configuration then has `ivr_stamp`)."""
+    if "ivr_stamp" not in odoo_config:
+        return None
+    try:
+        return await odoo.ivr_runtime(pbx_id)
+    except (OdooUnavailable, OdooRejected) as exc:
+        _logger.warning("demo PBX without IVR lines: %s", exc)
+        return None
+
+
 async def start_demo_pbx(config, odoo):
     """Start the simulator on the connector's AMI address with Odoo's agents and queues."""
     while True:
         try:
             pbx_id = config.pbx_id or await odoo.find_pbx()
             odoo_config = await odoo.connector_config(pbx_id)
+            runtime = await _ivr_runtime(odoo, pbx_id, odoo_config)
             break
         except OdooUnavailable as exc:
             _logger.warning("demo PBX waits for Odoo (%s)", exc)
@@ -69,10 +100,16 @@ async def start_demo_pbx(config, odoo):
     for name, (strategy, members) in queues.items():
         did = server.add_queue(name, strategy, members)
         _logger.info("demo PBX: queue %s (%d members) on DID %s", name, len(members), did)
+    lines = ivr_lines(runtime)
+    for did, fallback in lines:
+        server.add_ivr_line(did, fallback)
+        _logger.info("demo PBX: IVR on DID %s (fallback queue %s)", did, fallback)
     await server.start()
-    rates = {q: r for q, r in parse_traffic(config.simulator_traffic).items() if q in queues}
-    if rates:
-        server.start_traffic(TrafficModel(queues=rates))
-    _logger.info("demo PBX running on %s:%s with %d agents; traffic %s", config.ami_host,
-                 server.port, len(agents), rates or "none")
+    traffic = parse_traffic(config.simulator_traffic)
+    ivr_rate = traffic.pop(IVR_TRAFFIC, 0.0) if lines else 0.0
+    rates = {q: r for q, r in traffic.items() if q in queues}
+    if rates or ivr_rate:
+        server.start_traffic(TrafficModel(queues=rates, ivr=ivr_rate))
+    _logger.info("demo PBX running on %s:%s with %d agents; traffic %s, IVR %s/h", config.ami_host,
+                 server.port, len(agents), rates or "none", ivr_rate)
     return server

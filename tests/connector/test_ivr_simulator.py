@@ -1,7 +1,7 @@
 """The generated `[callcenter-ivr]` dialplan on the simulated Asterisk, with the connector's
 IVR behind its FastAGI server: whole calls through menus, queues, direct dial, voicemail
 and the resume loop; the AGI commands the runtime uses, as Asterisk 22 answers them; the
-fallback when the FastAGI server is down."""
+fallback when the FastAGI server is down; IVR traffic and the demo PBX's IVR lines."""
 
 import asyncio
 import base64
@@ -14,12 +14,15 @@ from test_ivr_support import (
     flows_ready,
     run_async,
     running_connector,
+    runtime,
     until,
 )
 from test_simulator import RawClient
 
-from callcenter_connector.simulator import SimulatorServer
+from callcenter_connector.demo_pbx import ivr_lines
+from callcenter_connector.simulator import SimulatorServer, TrafficModel, scenarios
 from callcenter_connector.simulator.agi_app import CallerKeys
+from callcenter_connector.simulator.traffic import TrafficDriver
 
 SPEED = 20
 
@@ -260,3 +263,26 @@ def test_caller_keys_answer_one_request_at_a_time():
     assert keys.take_if("0123456789") == "1" and keys.take(4) == "001"
     assert keys.take_if("0123456789") == "" and keys.take() == "#" and keys.take() == ""
     assert [CallerKeys("12").take() for _ in range(1)] == ["1"]
+
+
+def test_ivr_traffic_walks_the_lines_with_random_keys():
+    messages = []
+    pbx = scenarios.reference_pbx(messages.append)
+    pbx.add_ivr_line("400", "support")
+    driver = TrafficDriver(pbx, TrafficModel(queues={"support": 30}, ivr=120, seed=4,
+                                             mean_talk=20))
+    driver.start(600)
+    pbx.clock.run_all(4000)
+    report = driver.report()
+    assert report.by_queue["ivr"].offered > 5 and report.by_queue["support"].offered > 0
+    assert not pbx.calls and not pbx.channels
+    assert sum(1 for m in messages if m.get("Event") == "AGIExecStart") > 5
+
+
+def test_demo_pbx_takes_every_ivr_route_with_a_number():
+    config = runtime(**{"401": {"type": "ivr", "version": 7, "fallback_queue": "sales"}})
+    assert ivr_lines(config) == [("400", "support"), ("401", "sales")]
+    only_default = {"fallback": {"queue": "support"},
+                    "routes": {"": {"type": "ivr", "version": 7}, "4005": {"type": "queue"}}}
+    assert ivr_lines(only_default) == [("400", "support")]
+    assert ivr_lines(None) == []

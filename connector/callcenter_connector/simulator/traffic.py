@@ -1,9 +1,10 @@
 """Call-center traffic for demos, soaks and benchmarks.
 
 `TrafficModel` describes the load: Poisson arrivals per queue (calls per
-hour), callers' patience (exponential: a caller who is not answered in time
-abandons), talk time (lognormal), and the share of calls the agent puts on
-hold or transfers. `TrafficDriver` applies a model to a PBX entirely in
+hour), and to the IVR lines (`ivr`, calls per hour spread over them, each
+caller pressing random keys), callers' patience (exponential: a caller who
+is not answered in time abandons), talk time (lognormal), and the share of
+calls the agent puts on hold or transfers. `TrafficDriver` applies a model to a PBX entirely in
 virtual time, drawing every random number from the model's seed, so a run is
 reproducible whether it is played by `scenarios`-style pure code or by the
 live server at any speed. Agents answer by their own behaviour and only as
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from . import operations
 
 _logger = logging.getLogger(__name__)
+
+IVR = "ivr"
 
 DEFAULT_CALLERS = (
     ("+8613800138000", "Zhang Wei"), ("+34612345678", "María García"),
@@ -42,6 +45,15 @@ class TrafficModel:
     mean_hold: float = 20.0
     transfer_probability: float = 0.05
     callers: tuple = DEFAULT_CALLERS
+    ivr: float = 0.0
+    ivr_keys: str = "123456789"
+    ivr_silence_probability: float = 0.15
+    ivr_answers: int = 6
+
+    def ivr_digits(self, rng):
+        """A caller's answers to an IVR: random keys, now and then a silence."""
+        return [("" if rng.random() < self.ivr_silence_probability else rng.choice(self.ivr_keys))
+                for _ in range(self.ivr_answers)]
 
     def talk_seconds(self, rng):
         """Lognormal with mean `mean_talk`: mu = ln(mean) - sigma^2 / 2."""
@@ -99,6 +111,11 @@ class TrafficDriver:
                 raise ValueError(f"traffic for unknown queue {queue}")
             if per_hour > 0:
                 self._schedule_arrival(queue, per_hour)
+        if self.model.ivr > 0:
+            if not self.pbx.ivr_lines:
+                raise ValueError("IVR traffic without an IVR line")
+            self.report_data.by_queue[IVR] = QueueTally()
+            self._schedule_arrival(IVR, self.model.ivr)
 
     def stop(self):
         """No more arrivals; calls in progress go on."""
@@ -121,9 +138,14 @@ class TrafficDriver:
         number, name = rng.choice(model.callers)
         patience = rng.expovariate(1.0 / model.mean_patience)
         talk = model.talk_seconds(rng)
-        did = self.pbx.line_for_queue(queue)
+        options = {}
+        if queue == IVR:
+            did = rng.choice(sorted(self.pbx.ivr_lines))
+            options["ivr_digits"] = model.ivr_digits(rng)
+        else:
+            did = self.pbx.line_for_queue(queue)
         call = operations.place_inbound_call(self.pbx, did, number, name, None,
-                                             patience=patience, talk_seconds=talk)
+                                             patience=patience, talk_seconds=talk, **options)
         self._queue_of[call] = queue
         self.report_data.by_queue[queue].offered += 1
         _logger.debug("traffic call %s for %s (patience %.0fs, talk %.0fs)",
