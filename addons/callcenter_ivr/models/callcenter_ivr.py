@@ -23,8 +23,8 @@ class CallcenterIvr(models.Model):
     fallback_queue_id = fields.Many2one(
         "callcenter.queue", string="Safe Destination", required=True, check_company=True,
         domain="[('pbx_id', '=', pbx_id)]", ondelete="restrict", tracking=True,
-        help="Callers go to this queue whenever the flow cannot run: the connector lost "
-        "Odoo before it had the flow, or a step failed.",
+        help="Callers go to this queue whenever the flow cannot run: the connector lost its "
+        "connection to Odoo before loading the flow, or a step failed.",
     )
     default_language = fields.Selection(IVR_LANGUAGES, default="zh", required=True)
     version_ids = fields.One2many("callcenter.ivr.version", "ivr_id", string="Versions")

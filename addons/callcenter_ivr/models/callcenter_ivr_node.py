@@ -1,4 +1,7 @@
 from odoo import _, api, fields, models
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 NODE_KINDS = [
     ("play", "Play a prompt"),
@@ -20,6 +23,14 @@ NODE_KINDS = [
 #: paced by the caller, a loop without one spins.
 WAITING_KINDS = {"menu", "language", "rating", "voicemail", "queue", "agent", "sticky", "external"}
 ROUTING_KINDS = {"queue", "agent", "sticky", "external"}
+#: What each branch label means, for messages and the diagram.
+BRANCH_LABELS = {
+    "next": _lt("next"), "failure": _lt("after failed attempts"), "answered": _lt("answered"),
+    "no answer": _lt("no answer"), "open": _lt("open"), "closed": _lt("closed"),
+    "known": _lt("known caller"), "unknown": _lt("unknown caller"), "vip": _lt("VIP caller"),
+    "blacklisted": _lt("blacklisted caller"), "success": _lt("answer received"),
+    "go to": _lt("go to"),
+}
 #: Branch labels per kind: (label, field, required).
 BRANCHES = {
     "play": [("next", "next_node_id", True)],
@@ -55,7 +66,7 @@ class CallcenterIvrNode(models.Model):
     company_id = fields.Many2one(related="version_id.ivr_id.company_id", store=True)
     pbx_id = fields.Many2one(related="version_id.ivr_id.pbx_id")
     kind = fields.Selection(NODE_KINDS, required=True, default="play")
-    is_start = fields.Boolean(compute="_compute_is_start")
+    is_start = fields.Boolean(compute="_compute_is_start", string="Start Node")
     note = fields.Text()
 
     prompt_id = fields.Many2one("callcenter.ivr.prompt", string="Prompt", ondelete="restrict")
@@ -66,7 +77,8 @@ class CallcenterIvrNode(models.Model):
     timeout = fields.Float(string="Timeout (s)", default=5.0,
                            help="How long to wait for the first key, or for the HTTP answer.")
     digit_timeout = fields.Float(string="Inter-digit Timeout (s)", default=3.0)
-    attempts = fields.Integer(default=3, help="Tries before the failure branch.")
+    attempts = fields.Integer(default=3, help="How many times the caller may try before the "
+                              "flow goes on without a valid key.")
     invalid_prompt_id = fields.Many2one("callcenter.ivr.prompt", string="Invalid Key Prompt",
                                         ondelete="restrict")
     timeout_prompt_id = fields.Many2one("callcenter.ivr.prompt", string="No Key Prompt",
@@ -99,7 +111,8 @@ class CallcenterIvrNode(models.Model):
     calendar_id = fields.Many2one("resource.calendar", string="Opening Hours", ondelete="restrict")
 
     url = fields.Char(string="URL")
-    http_method = fields.Selection([("GET", "GET"), ("POST", "POST")], default="GET")
+    http_method = fields.Selection([("GET", "GET"), ("POST", "POST")], string="HTTP Method",
+                                   default="GET")
     http_variables = fields.Char(
         string="Variables", help="Comma-separated names to keep from the JSON answer; "
         "empty keeps every plain value.")
@@ -117,7 +130,7 @@ class CallcenterIvrNode(models.Model):
                                           ondelete="set null",
                                           domain="[('version_id', '=', version_id), ('id', '!=', id)]")
 
-    visit_count = fields.Integer(compute="_compute_visit_stats", string="Entries")
+    visit_count = fields.Integer(compute="_compute_visit_stats", string="Visits")
     hangup_count = fields.Integer(compute="_compute_visit_stats", string="Hang-ups")
 
     @api.depends("version_id.start_node_id")

@@ -57,10 +57,12 @@ class CallcenterIvrRoute(models.Model):
             if route.destination == "extension" and not EXTENSION_PATTERN.match(route.extension or ""):
                 raise ValidationError(_("Route “%(route)s” needs an extension of 2 to 8 digits.",
                                         route=route.name))
-            for record, label in ((route.ivr_id, _("flow")), (route.queue_id, _("queue"))):
-                if record and record.pbx_id != route.pbx_id:
-                    raise ValidationError(_("The %(what)s of route “%(route)s” belongs to another PBX.",
-                                            what=label, route=route.name))
+            if route.ivr_id and route.ivr_id.pbx_id != route.pbx_id:
+                raise ValidationError(_("The flow of route “%(route)s” belongs to another PBX.",
+                                        route=route.name))
+            if route.queue_id and route.queue_id.pbx_id != route.pbx_id:
+                raise ValidationError(_("The queue of route “%(route)s” belongs to another PBX.",
+                                        route=route.name))
             if route.active and self.search_count([
                 ("pbx_id", "=", route.pbx_id.id), ("id", "!=", route.id),
                 ("did", "=", did or False) if did else ("did", "in", (False, "")),

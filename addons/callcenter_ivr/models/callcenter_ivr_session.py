@@ -51,7 +51,7 @@ class CallcenterIvrSession(models.Model):
     pbx_id = fields.Many2one("callcenter.pbx", string="PBX", required=True, index=True,
                              ondelete="cascade")
     company_id = fields.Many2one("res.company", index=True)
-    linkedid = fields.Char(required=True, index=True)
+    linkedid = fields.Char(string="Linked ID", required=True, index=True)
     call_id = fields.Many2one("callcenter.call", string="Call", index=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Contact", index="btree_not_null")
     ivr_id = fields.Many2one("callcenter.ivr", string="Flow", required=True, index=True,

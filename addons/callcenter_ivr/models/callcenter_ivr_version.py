@@ -4,7 +4,7 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .callcenter_ivr_node import BRANCHES, WAITING_KINDS
+from .callcenter_ivr_node import BRANCH_LABELS, BRANCHES, WAITING_KINDS
 
 VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 MAX_HTTP_TIMEOUT = 10.0
@@ -23,7 +23,7 @@ class CallcenterIvrVersion(models.Model):
 
     ivr_id = fields.Many2one("callcenter.ivr", string="Flow", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="ivr_id.company_id", store=True)
-    number = fields.Integer(required=True, readonly=True, default=1)
+    number = fields.Integer(string="Version Number", required=True, readonly=True, default=1)
     state = fields.Selection(
         [("draft", "Draft"), ("published", "Published"), ("retired", "Retired")],
         default="draft", required=True, readonly=True, index=True,
@@ -47,7 +47,7 @@ class CallcenterIvrVersion(models.Model):
 
     @api.depends("ivr_id.name", "number", "state")
     def _compute_display_name(self):
-        states = dict(self._fields["state"].selection)
+        states = dict(self._fields["state"]._description_selection(self.env))
         for version in self:
             version.display_name = f"{version.ivr_id.name} v{version.number} ({states[version.state]})"
 
@@ -69,13 +69,11 @@ class CallcenterIvrVersion(models.Model):
     def _callcenter_check_editable(self):
         if self.env.context.get("callcenter_ivr_copy"):
             return
-        states = dict(self._fields["state"].selection)
         for version in self.filtered(lambda v: v.state != "draft"):
             raise UserError(_(
-                "Version %(version)s of “%(flow)s” is %(state)s and cannot change: "
+                "Version %(version)s of “%(flow)s” is no longer a draft and cannot change: "
                 "create a new version to edit the flow.",
-                version=version.number, flow=version.ivr_id.name,
-                state=states[version.state].lower()))
+                version=version.number, flow=version.ivr_id.name))
 
     # ------------------------------------------------------------ diagram
 
@@ -88,7 +86,7 @@ class CallcenterIvrVersion(models.Model):
     def _callcenter_diagram(self):
         """Nodes and labelled edges for the flow diagram widget, with visit counts."""
         self.ensure_one()
-        kinds = dict(self.env["callcenter.ivr.node"]._fields["kind"].selection)
+        kinds = dict(self.env["callcenter.ivr.node"]._fields["kind"]._description_selection(self.env))
         nodes = self.node_ids.filtered("id")
         stats = {}
         if nodes:
@@ -104,7 +102,7 @@ class CallcenterIvrVersion(models.Model):
             "nodes": [{
                 "id": node.id, "name": node.name, "kind": node.kind, "kind_label": kinds[node.kind],
                 "summary": node._callcenter_summary(),
-                "edges": [{"label": label, "target": target.id}
+                "edges": [{"label": str(BRANCH_LABELS.get(label, label)), "target": target.id}
                           for label, target in node._callcenter_edges()],
                 "stats": stats.get(node.id, {}),
             } for node in nodes],
@@ -133,10 +131,10 @@ class CallcenterIvrVersion(models.Model):
     def _callcenter_node_problems(self, node):
         label = node._callcenter_label()
         problems = []
-        for field, required in [(f, r) for _l, f, r in BRANCHES[node.kind]]:
+        for branch, field, required in BRANCHES[node.kind]:
             if required and not node[field]:
                 problems.append(_("%(node)s is a dead end: its “%(branch)s” branch leads nowhere.",
-                                  node=label, branch=node._fields[field].string))
+                                  node=label, branch=str(BRANCH_LABELS[branch])))
         for field in PROMPT_FIELDS.get(node.kind, []):
             if not node[field]:
                 problems.append(_("%(node)s has no prompt.", node=label))
@@ -184,14 +182,14 @@ class CallcenterIvrVersion(models.Model):
             if not re.match(r"^https?://[^\s/]+", node.url or ""):
                 problems.append(_("%(node)s needs an http:// or https:// URL.", node=label))
             if not 0 < node.timeout <= MAX_HTTP_TIMEOUT:
-                problems.append(_("%(node)s: the HTTP timeout must be between 0 and %(max)s seconds.",
+                problems.append(_("%(node)s: the HTTP timeout must be more than 0 and at most %(max)s seconds.",
                                   node=label, max=int(MAX_HTTP_TIMEOUT)))
             bad = [name for name in node._callcenter_http_variables() if not VARIABLE_NAME.match(name)]
             if bad:
                 problems.append(_("%(node)s: variable names may hold only letters, digits and _ "
                                   "(%(names)s).", node=label, names=", ".join(bad)))
         if node.kind in ("lookup", "queue", "sticky") and not 0 < node.lookup_timeout <= MAX_HTTP_TIMEOUT:
-            problems.append(_("%(node)s: the lookup timeout must be between 0 and %(max)s seconds.",
+            problems.append(_("%(node)s: the lookup timeout must be more than 0 and at most %(max)s seconds.",
                               node=label, max=int(MAX_HTTP_TIMEOUT)))
         if node.kind == "play" and node.say_variable and not VARIABLE_NAME.match(node.say_variable):
             problems.append(_("%(node)s: “%(name)s” is not a variable name.", node=label,
@@ -266,7 +264,7 @@ class CallcenterIvrVersion(models.Model):
             "type": "ir.actions.client", "tag": "display_notification",
             "params": {
                 "type": "warning" if problems else "success",
-                "title": _("%(count)s problem(s)", count=len(problems)) if problems else _("No problems"),
+                "title": _("Problems found: %(count)s", count=len(problems)) if problems else _("No problems"),
                 "message": "\n".join(problems) or _("The flow can be published."),
                 "sticky": bool(problems),
             },

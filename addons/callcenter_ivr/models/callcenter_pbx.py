@@ -30,7 +30,8 @@ class CallcenterPbx(models.Model):
     ivr_route_ids = fields.One2many("callcenter.ivr.route", "pbx_id", string="Inbound Routes")
     ivr_fallback_queue_id = fields.Many2one(
         "callcenter.queue", string="IVR Safe Destination", domain="[('pbx_id', '=', id)]",
-        help="Where calls of numbers without a usable route go when the IVR cannot run.")
+        help="Where calls go when the IVR cannot run them: numbers without a route, or a "
+        "connector that cannot reach its flows.")
     ivr_prompt_delivery = fields.Selection(
         [("sounds", "Sounds folder (the connector writes the files)"),
          ("url", "URL (Asterisk downloads them from Odoo)")],
@@ -39,7 +40,7 @@ class CallcenterPbx(models.Model):
     ivr_sound_base_url = fields.Char(
         string="Prompt Base URL", help="Odoo's address as the PBX reaches it, for URL delivery; "
         "empty uses web.base.url.")
-    ivr_sound_secret = fields.Char(groups="base.group_system", copy=False,
+    ivr_sound_secret = fields.Char(string="IVR Prompt URL Secret", groups="base.group_system", copy=False,
                                    default=lambda self: secrets.token_hex(24))
     ivr_extension_dial_format = fields.Char(
         string="Extension Dial String", default="Local/{ext}@agents/n", required=True,

@@ -20,7 +20,7 @@ class CallcenterVoicemail(models.Model):
     company_id = fields.Many2one("res.company", index=True)
     call_id = fields.Many2one("callcenter.call", string="Call", index=True, ondelete="set null")
     session_id = fields.Many2one("callcenter.ivr.session", string="IVR Session", ondelete="set null")
-    linkedid = fields.Char(index=True)
+    linkedid = fields.Char(string="Linked ID", index=True)
     agent_id = fields.Many2one("callcenter.agent", string="Agent", index=True, ondelete="set null")
     queue_id = fields.Many2one("callcenter.queue", string="Queue", index=True, ondelete="set null")
     caller = fields.Char(string="Caller Number")
