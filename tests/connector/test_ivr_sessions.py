@@ -38,6 +38,10 @@ def visits(fact):
     return [(v["node"], v["result"], v.get("key") or v.get("branch")) for v in fact["visits"]]
 
 
+def branch(fact, node):
+    return next(v["branch"] for v in fact["visits"] if v["node"] == node and "branch" in v)
+
+
 def with_odoo(test):
     def wrapper(tmp_path):
         odoo = FakeOdoo().start()
@@ -62,8 +66,9 @@ async def test_menu_key_to_a_queue_with_the_vip_check(tmp_path, odoo):
         "queue", "support", 7, 3)
     assert (fact["did"], fact["caller"], fact["linkedid"], fact["resumed"]) == (
         "400", "+8613800138000", "1790000000.1", False)
-    assert visits(fact) == [("10", "enter", None), ("11", "branch", "open"),
-                            ("12", "key", "1"), ("13", "transfer", None)]
+    assert visits(fact) == [("10", "enter", None), ("11", "enter", None),
+                            ("11", "branch", "open"), ("12", "enter", None), ("12", "key", "1"),
+                            ("13", "enter", None), ("13", "transfer", None)]
     assert fact["seq"] and fact["language"] == "en"
 
 
@@ -90,7 +95,8 @@ async def test_timeout_then_invalid_then_failure(tmp_path, odoo):
         'STREAM FILE callcenter/ivr-goodbye-en ""',
         "SET VARIABLE CC_IVR_VERSION 7", "SET VARIABLE CC_IVR_DEST hangup",
         'SET VARIABLE CC_IVR_RESUME ""']
-    assert visits(fact) == [("10", "enter", None), ("11", "branch", "open"),
+    assert visits(fact) == [("10", "enter", None), ("11", "enter", None),
+                            ("11", "branch", "open"), ("12", "enter", None),
                             ("12", "timeout", None), ("12", "invalid", "7"),
                             ("12", "branch", "failure"), ("15", "enter", None)]
     assert (fact["outcome"], fact["target"]) == ("hangup", "")
@@ -106,7 +112,8 @@ async def test_closed_hours_take_a_voicemail(tmp_path, odoo):
         'RECORD FILE /var/spool/asterisk/monitor/vm-1790000000.9 wav "#" 30000 0 BEEP s=5',
         "SET VARIABLE CC_IVR_VERSION 7", "SET VARIABLE CC_IVR_DEST hangup",
         'SET VARIABLE CC_IVR_RESUME ""']
-    assert visits(fact) == [("10", "enter", None), ("11", "branch", "closed"),
+    assert visits(fact) == [("10", "enter", None), ("11", "enter", None),
+                            ("11", "branch", "closed"), ("19", "enter", None),
                             ("19", "voicemail", None)]
     assert fact["outcome"] == "voicemail"
     assert fact["voicemail"] == {"filename": "/var/spool/asterisk/monitor/vm-1790000000.9.wav",
@@ -118,17 +125,17 @@ async def test_closed_hours_take_a_voicemail(tmp_path, odoo):
 async def test_a_holiday_has_no_interval_and_the_horizon_closes(tmp_path, odoo):
     tomorrow_noon = NOW + DAY + 2 * 3600
     _asterisk, fact = await session(tmp_path, odoo, clock=lambda: tomorrow_noon, record="dtmf")
-    assert visits(fact)[1] == ("11", "branch", "open")
+    assert branch(fact, "11") == "open"
     holiday = {"name": "Holiday", "until": NOW + 60 * DAY, "intervals": [[NOW - 7200, NOW - 3600]]}
     odoo.runtime = runtime(calendar=holiday)
     odoo.facts.clear()
     _asterisk, fact = await session(tmp_path / "b", odoo, record="dtmf")
-    assert visits(fact)[1] == ("11", "branch", "closed")
+    assert branch(fact, "11") == "closed"
     horizon = {"name": "Short", "until": NOW - 1, "intervals": [[NOW - 3600, NOW + 3600]]}
     odoo.runtime = runtime(calendar=horizon)
     odoo.facts.clear()
     _asterisk, fact = await session(tmp_path / "c", odoo, record="dtmf")
-    assert visits(fact)[1] == ("11", "branch", "closed"), "past `until`: closed"
+    assert branch(fact, "11") == "closed", "past `until`: closed"
 
 
 @with_odoo
@@ -158,7 +165,7 @@ async def test_resume_after_the_agent_asks_for_a_rating(tmp_path, odoo):
         'STREAM FILE callcenter/ivr-rate-en "12345"', 'STREAM FILE callcenter/ivr-thanks-en ""',
         "SET VARIABLE CC_IVR_DEST hangup", 'SET VARIABLE CC_IVR_RESUME ""']
     assert (fact["outcome"], fact["rating"], fact["resumed"]) == ("hangup", 4, True)
-    assert visits(fact) == [("13", "branch", "next"), ("16", "key", "4")]
+    assert visits(fact) == [("13", "branch", "next"), ("16", "enter", None), ("16", "key", "4")]
 
 
 @with_odoo
@@ -169,7 +176,8 @@ async def test_resume_after_a_queue_timeout_takes_the_failure_branch(tmp_path, o
     assert asterisk.commands[:2] == ['STREAM FILE callcenter/ivr-leave-message-en ""',
                                      'RECORD FILE /var/spool/asterisk/monitor/vm-1790000000.2 '
                                      'wav "#" 30000 0 BEEP s=5']
-    assert visits(fact) == [("13", "branch", "failure"), ("19", "voicemail", None)]
+    assert visits(fact) == [("13", "branch", "failure"), ("19", "enter", None),
+                            ("19", "voicemail", None)]
 
 
 LANGUAGE_FLOW = {
@@ -201,7 +209,8 @@ async def test_language_choice_sets_the_channel_and_the_prompts(tmp_path):
             "SET VARIABLE CC_IVR_TARGET Local/1001@agents/n", "SET VARIABLE CC_IVR_TIMEOUT 20",
             "SET VARIABLE CC_IVR_RESUME 4"]
         assert fact["language"] == "en" and fact["ivr"] == 4
-        assert visits(fact)[:2] == [("1", "invalid", "9"), ("1", "key", "2")]
+        assert visits(fact)[:3] == [("1", "enter", None), ("1", "invalid", "9"),
+                                    ("1", "key", "2")]
         odoo.facts.clear()
         asterisk, fact = await session(tmp_path / "b", odoo, version="11", resume="4",
                                        dial_status="NOANSWER", language="en")
@@ -209,7 +218,8 @@ async def test_language_choice_sets_the_channel_and_the_prompts(tmp_path):
             "SET VARIABLE CC_IVR_DEST queue", "SET VARIABLE CC_IVR_TARGET support",
             "SET VARIABLE CC_IVR_TIMEOUT 60", "SET VARIABLE QUEUE_PRIO 0",
             'SET VARIABLE CC_IVR_RESUME ""']
-        assert visits(fact) == [("4", "branch", "failure"), ("5", "transfer", None)]
+        assert visits(fact) == [("4", "branch", "failure"), ("5", "enter", None),
+                                ("5", "transfer", None)]
         assert fact["language"] == "en", "a resumed session keeps the caller's choice"
     finally:
         odoo.stop()
@@ -278,14 +288,14 @@ async def test_http_node_success_timeout_and_bad_json(tmp_path):
         assert fact["variables"] == {"balance": "120"} and fact["outcome"] == "hangup"
         method, path, _body = web.requests[0]
         assert method == "GET" and "caller=%2B8613800138000" in path and "did=400" in path
-        assert visits(fact)[0] == ("1", "branch", "success")
+        assert branch(fact, "1") == "success"
         for url, method in ((web.url + "/slow", "GET"), (web.url + "/html", "POST"),
                             ("file:///etc/passwd", "GET")):
             odoo.definitions["12"] = http_flow(url, method)
             odoo.facts.clear()
             asterisk, fact = await session(tmp_path / url[-4:], odoo)
             assert asterisk.commands[0] == 'STREAM FILE callcenter/ivr-sorry-en ""', url
-            assert visits(fact)[0] == ("1", "branch", "failure") and fact["variables"] == {}
+            assert branch(fact, "1") == "failure" and fact["variables"] == {}
         assert web.requests[-1][0] == "POST" and web.requests[-1][2]["did"] == "400"
     finally:
         odoo.stop()

@@ -102,7 +102,6 @@ class IvrSession:
         self._lookup = None
         self._steps = 0
         self._node_id = None
-        self._pending_enter = None
 
     # ------------------------------------------------------------------ the session
 
@@ -175,7 +174,7 @@ class IvrSession:
         """Back from a destination: the node's `next` or `failure` (IVR.md, resume)."""
         node = self._node(self.resume_node)
         branch = nodes.resume_branch(node.get("kind"), *self.statuses)
-        self._begin(self.resume_node)
+        self._node_id = self.resume_node
         self._result(self.resume_node, "branch", branch=branch)
         return _node_ref(node.get(branch))
 
@@ -229,17 +228,12 @@ class IvrSession:
 
     def _begin(self, node_id):
         self._node_id = node_id
-        self._pending_enter = self._visit({"node": node_id, "at": self.clock(),
-                                           "result": "enter"})
+        self._visit({"node": node_id, "at": self.clock(), "result": "enter"})
 
     def _result(self, node_id, result, **extra):
-        """A node's result replaces its bare `enter` visit; further results follow it."""
-        visit = {"node": node_id, "at": self.clock(), "result": result, **extra}
-        pending, self._pending_enter = self._pending_enter, None
-        if pending is not None and self.visits[pending]["node"] == node_id:
-            self.visits[pending] = visit
-        else:
-            self._visit(visit)
+        """What happened in a node after it was entered; Odoo counts entries from the
+        `enter` visits and everything else from these."""
+        self._visit({"node": node_id, "at": self.clock(), "result": result, **extra})
 
     def _visit(self, visit):
         if len(self.visits) >= MAX_VISITS:
