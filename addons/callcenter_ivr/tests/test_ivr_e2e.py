@@ -94,9 +94,9 @@ class TestIvrEndToEnd(HttpCase):
                     "spool_dir": spool, "pbx_id": self.pbx.id, "batch_max_delay_ms": 20,
                     "odoo_url": f"http://127.0.0.1:{config['http_port']}",
                     "odoo_db": self.env.cr.dbname, "odoo_user": "ivr_e2e_connector",
+                    "odoo_api_key": self.api_key,
                 })
                 service = ConnectorService(settings)
-                service.odoo.api_key = self.api_key
                 await service.start()
                 try:
                     deadline = time.monotonic() + 10
