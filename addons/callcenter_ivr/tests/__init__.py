@@ -4,5 +4,6 @@ from . import (
     test_ivr_runtime,
     test_ivr_session,
     test_ivr_version,
+    test_ui,
     test_voicemail_access,
 )
