@@ -76,8 +76,11 @@ class CallcenterIvr(models.Model):
     def action_open_draft(self):
         self.ensure_one()
         version = self.draft_version_id
-        if not version:
+        if not version and self.published_version_id:
             return self.published_version_id.action_new_draft()
+        if not version:
+            version = self.env["callcenter.ivr.version"].create({
+                "ivr_id": self.id, "number": max(self.version_ids.mapped("number") or [0]) + 1})
         return {"type": "ir.actions.act_window", "res_model": "callcenter.ivr.version",
                 "res_id": version.id, "view_mode": "form", "target": "current"}
 

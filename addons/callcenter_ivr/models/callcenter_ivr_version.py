@@ -33,8 +33,8 @@ class CallcenterIvrVersion(models.Model):
         "callcenter.ivr.node", string="Start", ondelete="set null",
         domain="[('version_id', '=', id)]",
     )
-    published_date = fields.Datetime(readonly=True)
-    published_uid = fields.Many2one("res.users", string="Published By", readonly=True)
+    published_date = fields.Datetime(readonly=True, copy=False)
+    published_uid = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
     definition = fields.Text(readonly=True, copy=False,
                              help="The compiled flow the connector runs (JSON).")
     check_message = fields.Text(string="Problems", readonly=True, copy=False)
@@ -78,7 +78,10 @@ class CallcenterIvrVersion(models.Model):
     # ------------------------------------------------------------ diagram
 
     @api.depends("node_ids", "start_node_id", "node_ids.kind", "node_ids.name",
-                 "node_ids.next_node_id", "node_ids.failure_node_id", "node_ids.option_ids")
+                 "node_ids.next_node_id", "node_ids.failure_node_id", "node_ids.vip_node_id",
+                 "node_ids.blacklisted_node_id", "node_ids.option_ids.target_node_id",
+                 "node_ids.option_ids.label", "node_ids.prompt_id", "node_ids.queue_id",
+                 "node_ids.agent_id", "node_ids.calendar_id", "node_ids.url")
     def _compute_diagram(self):
         for version in self:
             version.diagram = version._callcenter_diagram()
@@ -87,24 +90,28 @@ class CallcenterIvrVersion(models.Model):
         """Nodes and labelled edges for the flow diagram widget, with visit counts."""
         self.ensure_one()
         kinds = dict(self.env["callcenter.ivr.node"]._fields["kind"]._description_selection(self.env))
-        nodes = self.node_ids.filtered("id")
+        nodes = self.node_ids.filtered(lambda n: n._origin.id)
         stats = {}
         if nodes:
             for node, result, key, count in self.env["callcenter.ivr.visit"]._read_group(
-                    [("node_id", "in", nodes.ids)], ["node_id", "result", "key"], ["__count"]):
+                    [("node_id", "in", nodes._origin.ids)], ["node_id", "result", "key"],
+                    ["__count"]):
                 entry = stats.setdefault(node.id, {"keys": {}})
                 if result == "key":
                     entry["keys"][key or ""] = count
                 else:
                     entry[result] = entry.get(result, 0) + count
         return {
-            "start": self.start_node_id.id or False,
+            "start": self.start_node_id._origin.id or False,
             "nodes": [{
-                "id": node.id, "name": node.name, "kind": node.kind, "kind_label": kinds[node.kind],
-                "summary": node._callcenter_summary(),
-                "edges": [{"label": str(BRANCH_LABELS.get(label, label)), "target": target.id}
-                          for label, target in node._callcenter_edges()],
-                "stats": stats.get(node.id, {}),
+                "id": node._origin.id, "name": node.name, "kind": node.kind,
+                "kind_label": kinds[node.kind], "summary": node._callcenter_summary(),
+                "edges": [{"branch": branch, "target": target._origin.id,
+                           "label": str(BRANCH_LABELS[branch]) if branch in BRANCH_LABELS else branch,
+                           "option_label": node.option_ids.filtered(
+                               lambda o, key=branch: o.key == key)[:1].label or ""}
+                          for branch, target in node._callcenter_edges() if target._origin.id],
+                "stats": stats.get(node._origin.id, {}),
             } for node in nodes],
         }
 
@@ -316,9 +323,9 @@ class CallcenterIvrVersion(models.Model):
             twin.write({field: mapping[node[field]].id if node[field] else False
                         for field in ("next_node_id", "failure_node_id", "vip_node_id",
                                       "blacklisted_node_id")})
-            for option, twin_option in zip(node.option_ids, twin.option_ids):
-                if option.target_node_id:
-                    twin_option.target_node_id = mapping[option.target_node_id]
+            twin_options = {option.key: option for option in twin.option_ids}
+            for option in node.option_ids.filtered("target_node_id"):
+                twin_options[option.key].target_node_id = mapping[option.target_node_id]
         self.start_node_id = mapping.get(source.start_node_id, False)
 
     # ------------------------------------------------------------ compiling

@@ -100,7 +100,8 @@ class TestIvrEndToEnd(HttpCase):
                 await service.start()
                 try:
                     deadline = time.monotonic() + 10
-                    while not service.ami.authenticated and time.monotonic() < deadline:
+                    while not (service.ami.authenticated and service.flows.route("400")) \
+                            and time.monotonic() < deadline:
                         await asyncio.sleep(0.05)
                     linkedids = []
                     for digits in calls:

@@ -118,6 +118,8 @@ class TestIvrVersion(IvrCommon):
         self.assertEqual(draft.start_node_id.version_id, draft)
         menu = draft.node_ids.filtered(lambda n: n.name == "Menu")
         self.assertEqual(menu.option_ids.target_node_id.version_id, draft)
+        self.assertEqual({o.key: o.target_node_id.name for o in menu.option_ids},
+                         {"1": "Support", "2": "Sales"})
         self.assertEqual(menu.failure_node_id.version_id, draft)
         self.assertEqual(self.flow.draft_version_id, draft)
         with self.assertRaisesRegex(UserError, "already has a draft"):
@@ -145,5 +147,5 @@ class TestIvrVersion(IvrCommon):
         diagram = self.version.diagram
         self.assertEqual(diagram["start"], self.welcome.id)
         menu = next(n for n in diagram["nodes"] if n["id"] == self.menu.id)
-        self.assertEqual([(e["label"], e["target"]) for e in menu["edges"]],
+        self.assertEqual([(e["branch"], e["target"]) for e in menu["edges"]],
                          [("1", self.support.id), ("2", self.sales.id), ("failure", self.support.id)])
