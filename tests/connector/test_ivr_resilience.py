@@ -29,7 +29,7 @@ async def test_a_publish_during_a_call_applies_to_the_next_call(tmp_path):
     version_8 = main_menu(8)
     version_8["nodes"]["16"]["prompt"] = prompt("rate-v8")
     pbx = ivr_pbx()
-    pbx.pbx.agents["1001"].talk_seconds = 40
+    pbx.pbx.agents["1001"].talk_seconds = 20
     await pbx.start()
     try:
         async with running_connector(tmp_path, odoo.url, pbx=pbx,

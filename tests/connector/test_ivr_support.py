@@ -105,7 +105,8 @@ class FakeOdoo:
         self._thread = None
 
     def start(self):
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -168,6 +169,9 @@ class FakeOdoo:
         odoo = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
             def log_message(self, *args):
                 pass
 

@@ -34,18 +34,20 @@ class AgiRequest:
             raise ValueError("one AGI command per call")
         self.writer.write((command + "\n").encode("utf-8"))
         await self.writer.drain()
-        while True:
-            line = await asyncio.wait_for(self.reader.readline(), timeout)
-            if not line:
-                raise AgiError("Asterisk closed the AGI connection")
-            text = line.decode("utf-8", "replace").rstrip("\r\n")
-            if text.startswith("100 "):
-                continue
-            if text.startswith("520-"):
-                while text and not text.startswith("520 "):
-                    text = (await self.reader.readline()).decode("utf-8", "replace").rstrip("\r\n")
-                raise AgiError("invalid AGI command usage: " + command)
-            return parse_reply(text)
+        async with asyncio.timeout(timeout):
+            while True:
+                line = await self.reader.readline()
+                if not line:
+                    raise AgiError("Asterisk closed the AGI connection")
+                text = line.decode("utf-8", "replace").rstrip("\r\n")
+                if text.startswith("100 "):
+                    continue
+                if text.startswith("520-"):
+                    while text and not text.startswith("520 "):
+                        text = (await self.reader.readline()).decode("utf-8", "replace").rstrip(
+                            "\r\n")
+                    raise AgiError("invalid AGI command usage: " + command)
+                return parse_reply(text)
 
 
 class FastAgiServer(StreamServer):
@@ -65,11 +67,12 @@ class FastAgiServer(StreamServer):
         self.requests += 1
         try:
             lines = []
-            while len(lines) < MAX_ENV_LINES:
-                line = await asyncio.wait_for(reader.readline(), ENV_TIMEOUT_SECONDS)
-                if not line or line in (b"\n", b"\r\n"):
-                    break
-                lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+            async with asyncio.timeout(ENV_TIMEOUT_SECONDS):
+                while len(lines) < MAX_ENV_LINES:
+                    line = await reader.readline()
+                    if not line or line in (b"\n", b"\r\n"):
+                        break
+                    lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
             env = parse_environment(lines)
             request = AgiRequest(env, reader, writer)
             handler = self.routes.get(request.script.strip("/").split("?")[0])
