@@ -41,6 +41,9 @@ async def test_a_publish_during_a_call_applies_to_the_next_call(tmp_path):
             await until(lambda: any(f["outcome"] == "queue" for f in odoo.ivr_facts()))
             odoo.publish(8, version_8, "s2")
             service.ami.stop()
+            await until(lambda: not service.ami.authenticated)
+            refused = await service.dispatch("hangup", {"linkedid": first})
+            assert not refused["ok"] and "not connected" in refused["error"]
             assert await service.dispatch("ivr_refresh", {}) == {"ok": True, "stamp": "s1"}
             await flows_ready(service, "s2")
             service.ami.start()

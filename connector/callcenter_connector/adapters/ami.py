@@ -92,11 +92,15 @@ class AmiConnection(Manager):
         self.connect()
 
     def stop(self):
+        """Close for good; panoramisk reports no loss for a close of our own, so the
+        session is marked gone here (commands then say the PBX is not connected)."""
         self._closing = True
         for handle in (self._keepalive, self._reconnect):
             if handle:
                 handle.cancel()
         self.close()
+        self._connected = False
+        self.authenticated = False
 
     def connection_made(self, future):
         try:
