@@ -6,12 +6,11 @@ import asyncio
 import json
 import time
 
-from test_ivr_support import FakeOdoo, main_menu, run_async, runtime, sha1
-
 from callcenter_connector.adapters.odoo import OdooClient
 from callcenter_connector.ivr import FlowCache, Lookups, SoundSync
 from callcenter_connector.ivr.flows import CACHE_FILE
 from callcenter_connector.ivr.lookups import CircuitBreaker
+from test_ivr_support import FakeOdoo, main_menu, run_async, runtime, sha1
 
 
 def client(odoo, timeout=2.0):

@@ -1,7 +1,6 @@
 """The IVR's pure rules: calendars, keys, branches, prompts and variables (IVR.md)."""
 
 import pytest
-
 from callcenter_connector.ivr import nodes
 from callcenter_connector.ivr.schedule import is_open, past_horizon
 from callcenter_connector.protocol.agi import AgiError, AgiHangup, agi_argument, parse_reply

@@ -8,6 +8,10 @@ import base64
 import re
 import wave
 
+from callcenter_connector.demo_pbx import ivr_lines
+from callcenter_connector.simulator import SimulatorServer, TrafficModel, scenarios
+from callcenter_connector.simulator.agi_app import CallerKeys
+from callcenter_connector.simulator.traffic import TrafficDriver
 from test_ivr_support import (
     NOW,
     FakeOdoo,
@@ -18,11 +22,6 @@ from test_ivr_support import (
     until,
 )
 from test_simulator import RawClient
-
-from callcenter_connector.demo_pbx import ivr_lines
-from callcenter_connector.simulator import SimulatorServer, TrafficModel, scenarios
-from callcenter_connector.simulator.agi_app import CallerKeys
-from callcenter_connector.simulator.traffic import TrafficDriver
 
 SPEED = 20
 

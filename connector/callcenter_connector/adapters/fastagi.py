@@ -1,7 +1,7 @@
 """FastAGI server: Asterisk connects for `AGI(agi://host:port/<script>,…)`.
 
-Routes map a script name to an `async def handler(request)`; the IVR addon's
-runtime registers its own. The request reads Asterisk's `agi_*` environment
+Routes map a script name to an `async def handler(request)`; the IVR runtime
+(ivr/runtime.py) registers `callcenter-ivr`. The request reads Asterisk's `agi_*` environment
 with a size bound and sends one command at a time. An unknown script closes
 the connection at once: Asterisk sets AGISTATUS=FAILURE and the dialplan goes
 on with its fallback (a queue), so callers never hear silence.

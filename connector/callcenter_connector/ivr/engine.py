@@ -108,8 +108,8 @@ class IvrSession:
     async def run(self):
         try:
             if self.definition is None:
-                await self._fall_back("no IVR flow for DID %r (version %r)" % (
-                    self.did, self.version_arg or self.route.get("version")))
+                version = self.version_arg or self.route.get("version")
+                await self._fall_back(f"no IVR flow for DID {self.did!r} (version {version!r})")
             else:
                 await self._leave(await self._interpret())
         except AgiHangup:
@@ -119,7 +119,7 @@ class IvrSession:
                     self._result(self._node_id, "hangup")
             else:
                 self.outcome = "voicemail"
-        except (asyncio.TimeoutError, ConnectionError) as exc:
+        except (TimeoutError, ConnectionError) as exc:
             _logger.warning("IVR session %s: Asterisk stopped answering (%s)", self.uniqueid, exc)
             self.outcome = "error"
         except asyncio.CancelledError:
@@ -219,7 +219,7 @@ class IvrSession:
             await self._fall_back("the flow failed")
         except AgiHangup:
             self.outcome = "caller_hangup"
-        except (AgiError, asyncio.TimeoutError, ConnectionError, ValueError) as exc:
+        except (TimeoutError, AgiError, ConnectionError, ValueError) as exc:
             _logger.warning("IVR session %s: the fallback could not be set either (%s)",
                             self.uniqueid, exc)
             self.outcome = "error"

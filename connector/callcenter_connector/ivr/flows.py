@@ -84,7 +84,7 @@ class FlowCache:
             fetch.add_done_callback(lambda _done: self._fetches.pop(key, None))
         try:
             return await asyncio.wait_for(asyncio.shield(fetch), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             _logger.warning("IVR version %s: not cached, and Odoo did not send it within %.1fs",
                             key, timeout)
             return None

@@ -89,7 +89,7 @@ class Lookups:
         try:
             answer = await asyncio.wait_for(
                 self.odoo.ivr_lookup(pbx_id, caller, max_age_days), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.breaker.failure()
             _logger.info("caller lookup for %s took more than %.1fs: unknown caller", caller,
                          timeout)
@@ -109,7 +109,7 @@ class Lookups:
         future = asyncio.get_running_loop().run_in_executor(self.executor, work)
         try:
             return await asyncio.wait_for(future, timeout + HTTP_GRACE_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             _logger.info("HTTP node %s took more than %.1fs", url, timeout)
             return False, None
 
