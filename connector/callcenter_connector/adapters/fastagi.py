@@ -83,6 +83,8 @@ class FastAgiServer(StreamServer):
             await handler(request)
         except (AgiError, asyncio.TimeoutError, ConnectionError) as exc:
             _logger.info("FastAGI session ended: %s", exc)
+        except asyncio.CancelledError:
+            _logger.info("FastAGI session cut (shutdown)")
         except Exception:
             _logger.exception("FastAGI handler failed")
         finally:
