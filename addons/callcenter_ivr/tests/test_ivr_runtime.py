@@ -143,6 +143,7 @@ class TestIvrRuntime(IvrCommon):
         self.assertIn("AGI(agi://10.0.0.5:4573/callcenter-ivr,${CC_IVR_DID},${CC_IVR_VERSION},"
                       "${CC_IVR_RESUME},${QUEUESTATUS},${DIALSTATUS},${CHANNEL(linkedid)})", text)
         self.assertIn("exten => _X.,1,NoOp(No route for ${EXTEN}: safe destination)", text)
+        self.assertIn(' same => n,ExecIf($["${AGISTATUS}" != "SUCCESS"]?Set(CC_IVR_RESUME=))', text)
         hostile = render_dialplan(pbx_name="x)\nexten => 666,1,System(rm)", fastagi_address="a:1",
                                   fallback_queue="q", extension_dial_format="Local/{ext}@agents/n",
                                   routes=[])

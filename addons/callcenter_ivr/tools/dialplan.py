@@ -58,6 +58,7 @@ def render_dialplan(*, pbx_name, fastagi_address, fallback_queue, extension_dial
         " same => n,Set(CC_IVR_VERSION=)",
         " same => n,Set(CC_IVR_RESUME=)",
         f" same => n(run),AGI(agi://{fastagi_address}/callcenter-ivr,{AGI_ARGUMENTS})",
+        ' same => n,ExecIf($["${AGISTATUS}" != "SUCCESS"]?Set(CC_IVR_RESUME=))',
         " same => n,Gosub(callcenter-ivr-${CC_IVR_DEST},s,1)",
         ' same => n,GotoIf($["${CC_IVR_RESUME}" != ""]?run)',
         " same => n,Hangup()",
