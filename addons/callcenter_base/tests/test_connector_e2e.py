@@ -33,6 +33,26 @@ def _import_connector():
     return Config, ConnectorService, SimulatorServer
 
 
+def run_in_thread(main, timeout):
+    """Run the coroutine `main()` on an event loop of its own in a thread, as the
+    connector runs beside Odoo, and return its result in the test's thread; the
+    test server keeps answering the connector's JSON-RPC meanwhile."""
+    outcome = {}
+
+    def thread_main():
+        try:
+            outcome["result"] = asyncio.run(asyncio.wait_for(main(), timeout))
+        except BaseException as exc:  # noqa: BLE001 - reported to the test thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=thread_main, name="connector")
+    thread.start()
+    thread.join(timeout + 30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
 @tagged("post_install", "-at_install", "callcenter")
 class TestConnectorEndToEnd(HttpCase):
     @classmethod
@@ -67,7 +87,6 @@ class TestConnectorEndToEnd(HttpCase):
     def _run_connector(self, scenario):
         """Run `scenario(pbx, did, service)` with a simulator and a connector in a thread."""
         Config, ConnectorService, SimulatorServer = self.connector_classes
-        outcome = {}
 
         async def main():
             pbx = SimulatorServer(speed=SPEED)
@@ -86,23 +105,12 @@ class TestConnectorEndToEnd(HttpCase):
                 service.odoo.api_key = self.api_key
                 await service.start()
                 try:
-                    outcome["result"] = await scenario(pbx, did, service)
+                    return await scenario(pbx, did, service)
                 finally:
                     await service.stop()
                     await pbx.stop()
 
-        def thread_main():
-            try:
-                asyncio.run(asyncio.wait_for(main(), 60))
-            except BaseException as exc:  # noqa: BLE001 - reported to the test thread
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=thread_main, name="connector")
-        thread.start()
-        thread.join(90)
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome.get("result")
+        return run_in_thread(main, 60)
 
     def test_call_on_simulator_lands_complete_in_odoo_with_screen_pop(self):
         async def scenario(pbx, did, service):

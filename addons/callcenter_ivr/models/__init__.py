@@ -1,4 +1,5 @@
 from . import (
+    callcenter_ivr_version_part,  # first: the nodes inherit from it
     callcenter_calendar_workday,
     callcenter_call,
     callcenter_ivr,

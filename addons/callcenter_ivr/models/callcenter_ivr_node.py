@@ -56,6 +56,7 @@ class CallcenterIvrNode(models.Model):
     version; `BRANCHES` says what each means for each kind."""
 
     _name = "callcenter.ivr.node"
+    _inherit = ["callcenter.ivr.version.part"]
     _description = "IVR Node"
     _order = "version_id, sequence, id"
 
@@ -149,24 +150,8 @@ class CallcenterIvrNode(models.Model):
             node.visit_count = counts.get((node.id, "enter"), 0)
             node.hangup_count = counts.get((node.id, "hangup"), 0)
 
-    # ------------------------------------------------------------ editing
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        nodes = super().create(vals_list)
-        nodes._callcenter_check_editable()
-        return nodes
-
-    def write(self, vals):
-        self._callcenter_check_editable()
-        return super().write(vals)
-
-    def unlink(self):
-        self._callcenter_check_editable()
-        return super().unlink()
-
-    def _callcenter_check_editable(self):
-        self.version_id._callcenter_check_editable()
+    def _callcenter_versions(self):
+        return self.version_id
 
     # ------------------------------------------------------------ graph
 

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .callcenter_ivr_prompt import IVR_LANGUAGES
 
@@ -9,6 +9,7 @@ class CallcenterIvrNodeOption(models.Model):
     """A key of a menu (where it leads) or of a language choice (which language)."""
 
     _name = "callcenter.ivr.node.option"
+    _inherit = ["callcenter.ivr.version.part"]
     _description = "IVR Menu Key"
     _order = "node_id, sequence, key"
 
@@ -27,19 +28,6 @@ class CallcenterIvrNodeOption(models.Model):
         ("key_unique", "unique(node_id, key)", "Each key can be used once per menu."),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        options = super().create(vals_list)
-        options._callcenter_check_editable()
-        return options
+    def _callcenter_versions(self):
+        return self.node_id.version_id
 
-    def _callcenter_check_editable(self):
-        self.node_id.version_id._callcenter_check_editable()
-
-    def write(self, vals):
-        self._callcenter_check_editable()
-        return super().write(vals)
-
-    def unlink(self):
-        self._callcenter_check_editable()
-        return super().unlink()

@@ -7,13 +7,12 @@ import asyncio
 import base64
 import socket
 import tempfile
-import threading
 import time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
-from odoo.addons.callcenter_base.tests.test_connector_e2e import _import_connector
+from odoo.addons.callcenter_base.tests.test_connector_e2e import _import_connector, run_in_thread
 
 from .common import silence_wav
 
@@ -78,7 +77,6 @@ class TestIvrEndToEnd(HttpCase):
 
     def _run(self, calls):
         Config, ConnectorService, SimulatorServer = self.connector_classes
-        outcome = {}
 
         async def main():
             agi_port = _free_port()
@@ -111,23 +109,12 @@ class TestIvrEndToEnd(HttpCase):
                     await pbx.wait_idle(60)
                     await asyncio.sleep(2)
                     await service.outbox.drained(20)
-                    outcome["result"] = linkedids
+                    return linkedids
                 finally:
                     await service.stop()
-            await pbx.stop()
+                    await pbx.stop()
 
-        def thread_main():
-            try:
-                asyncio.run(asyncio.wait_for(main(), 90))
-            except BaseException as exc:  # noqa: BLE001 - reported to the test thread
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=thread_main, name="connector")
-        thread.start()
-        thread.join(120)
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
+        return run_in_thread(main, 90)
 
     def test_menu_queue_then_rating(self):
         routed, self_served = self._run([["1", "5"], ["2"]])
