@@ -20,7 +20,7 @@ _logger = logging.getLogger(__name__)
 #: write make the stamp the connector compares.
 STAMP_TABLES = ("callcenter_ivr", "callcenter_ivr_route", "callcenter_ivr_version",
                 "callcenter_ivr_prompt_audio", "resource_calendar", "resource_calendar_leaves",
-                "resource_calendar_attendance", "callcenter_calendar_workday", "callcenter_queue")
+                "resource_calendar_attendance", "callcenter_calendar_workday")
 MAX_LOOKUP_AGE_DAYS = 365
 
 

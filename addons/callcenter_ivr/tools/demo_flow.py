@@ -15,7 +15,7 @@ PROMPTS = {
     "invalid": ("Invalid key", "Sorry, that key is not valid.", "对不起，您的输入有误。"),
     "no_key": ("No key", "We did not hear your choice.", "我们没有收到您的选择。"),
     "closed": ("Closed", "Our service center is closed. Please leave a message after the tone.",
-               "我们的服务时间是周一至周五八点至二十点，现在已下班。请在提示音后留言。"),
+               "我们的服务时间是每天八点至二十二点，现在已下班。请在提示音后留言。"),
     "rating": ("Rating", "Please rate our service from 1 to 5, 5 being excellent.",
                "请为本次服务评分，非常满意请按5，不满意请按1。"),
     "thanks": ("Thank you", "Thank you for your feedback. Goodbye.", "感谢您的评价，再见。"),
