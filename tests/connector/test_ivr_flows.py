@@ -19,8 +19,7 @@ def client(odoo, timeout=2.0):
 
 @run_async
 async def test_refresh_on_a_new_stamp_then_served_from_disk(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         flows = FlowCache(tmp_path, client(odoo), pbx_id=lambda: 1)
         refresher = asyncio.ensure_future(flows.run())
         flows.note_stamp("s1")
@@ -36,8 +35,6 @@ async def test_refresh_on_a_new_stamp_then_served_from_disk(tmp_path):
         assert flows.route("400")["version"] == 8 and set(flows.definitions) == {"7", "8"}
         assert odoo.called("callcenter_ivr_definitions") == 2, "version 7 is not fetched again"
         refresher.cancel()
-    finally:
-        odoo.stop()
     saved = json.loads((tmp_path / CACHE_FILE).read_text())
     assert saved["stamp"] == "s2" and saved["pbx_id"] == 1
     assert not list(tmp_path.glob(".*.tmp")), "written through a temporary file"
@@ -49,8 +46,7 @@ async def test_refresh_on_a_new_stamp_then_served_from_disk(tmp_path):
 
 @run_async
 async def test_routes_switch_only_once_their_versions_are_in_hand(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         flows = FlowCache(tmp_path, client(odoo), pbx_id=lambda: 1)
         await flows.refresh("s1")
         odoo.runtime = runtime(version=9, stamp="s2")
@@ -69,14 +65,11 @@ async def test_routes_switch_only_once_their_versions_are_in_hand(tmp_path):
         await _until(lambda: flows.stamp == "s3")
         assert "10" not in flows.definitions, "Odoo does not send it: applied, calls fall back"
         refresher.cancel()
-    finally:
-        odoo.stop()
 
 
 @run_async
 async def test_a_missing_version_is_fetched_once_and_bounded(tmp_path):
-    odoo = FakeOdoo(definitions={7: main_menu(), 5: main_menu(5)}).start()
-    try:
+    with FakeOdoo(definitions={7: main_menu(), 5: main_menu(5)}) as odoo:
         flows = FlowCache(tmp_path, client(odoo), pbx_id=lambda: 1)
         found = await asyncio.gather(*(flows.definition("5", 2.0) for _ in range(20)))
         assert all(definition["id"] == 5 for definition in found)
@@ -87,14 +80,11 @@ async def test_a_missing_version_is_fetched_once_and_bounded(tmp_path):
         assert await flows.definition("7", 0.2) is None
         assert time.monotonic() - began < 0.5
         await _until(lambda: "7" in flows.definitions, timeout=3)
-    finally:
-        odoo.stop()
 
 
 @run_async
 async def test_refresh_keeps_the_flows_while_odoo_is_down(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         flows = FlowCache(tmp_path, client(odoo), pbx_id=lambda: 1)
         await flows.refresh("s1")
         odoo.down = True
@@ -106,23 +96,20 @@ async def test_refresh_keeps_the_flows_while_odoo_is_down(tmp_path):
         odoo.down = False
         await _until(lambda: flows.stamp == "s2", timeout=5)
         refresher.cancel()
-    finally:
-        odoo.stop()
 
 
 @run_async
 async def test_prompt_files_follow_their_checksums(tmp_path):
     good, changed = b"RIFF-welcome", b"RIFF-menu-v2"
-    odoo = FakeOdoo().start()
-    odoo.sound_files = {"callcenter/ivr-1-en": good, "callcenter/ivr-2-en": changed,
-                        "callcenter/ivr-3-en": b"corrupted"}
-    sounds_dir = tmp_path / "sounds"
-    (sounds_dir / "callcenter").mkdir(parents=True)
-    (sounds_dir / "callcenter" / "ivr-2-en.wav").write_bytes(b"RIFF-menu-v1")
-    wanted = {"callcenter/ivr-1-en": sha1(good), "callcenter/ivr-2-en": sha1(changed),
-              "callcenter/ivr-3-en": sha1(b"the real one"), "../../etc/passwd": sha1(b"x"),
-              "/abs": sha1(b"y")}
-    try:
+    with FakeOdoo() as odoo:
+        odoo.sound_files = {"callcenter/ivr-1-en": good, "callcenter/ivr-2-en": changed,
+                            "callcenter/ivr-3-en": b"corrupted"}
+        sounds_dir = tmp_path / "sounds"
+        (sounds_dir / "callcenter").mkdir(parents=True)
+        (sounds_dir / "callcenter" / "ivr-2-en.wav").write_bytes(b"RIFF-menu-v1")
+        wanted = {"callcenter/ivr-1-en": sha1(good), "callcenter/ivr-2-en": sha1(changed),
+                  "callcenter/ivr-3-en": sha1(b"the real one"), "../../etc/passwd": sha1(b"x"),
+                  "/abs": sha1(b"y")}
         sync = SoundSync(str(sounds_dir), client(odoo), pbx_id=lambda: 1)
         assert await sync.sync(wanted) == 2
         assert (sounds_dir / "callcenter" / "ivr-1-en.wav").read_bytes() == good
@@ -133,8 +120,6 @@ async def test_prompt_files_follow_their_checksums(tmp_path):
         assert await sync.sync({name: wanted[name] for name in list(wanted)[:2]}) == 0
         assert odoo.called("callcenter_ivr_sounds") == calls, "nothing to fetch"
         assert await SoundSync("", client(odoo)).sync(wanted) == 0
-    finally:
-        odoo.stop()
 
 
 @run_async

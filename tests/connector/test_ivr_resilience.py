@@ -85,8 +85,7 @@ async def test_odoo_never_reached_the_caller_goes_to_the_safe_queue(tmp_path):
 
 @run_async
 async def test_odoo_lost_then_back_the_flows_run_from_memory(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         async with running_connector(tmp_path, odoo.url, clock=lambda: NOW) as service:
             await flows_ready(service)
             odoo.down = True
@@ -100,14 +99,11 @@ async def test_odoo_lost_then_back_the_flows_run_from_memory(tmp_path):
             odoo.down = False
             await until(lambda: len(odoo.ivr_facts()) == 1)
             assert odoo.ivr_facts()[0]["outcome"] == "queue"
-    finally:
-        odoo.stop()
 
 
 @run_async
 async def test_a_restart_during_an_outage_serves_the_cached_flows(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         async with running_connector(tmp_path, odoo.url, clock=lambda: NOW) as service:
             await flows_ready(service)
         odoo.down = True
@@ -122,17 +118,14 @@ async def test_a_restart_during_an_outage_serves_the_cached_flows(tmp_path):
             odoo.down = False
             await asyncio.wait_for(service.starting, 10)
             await until(lambda: len(odoo.ivr_facts()) == 2)
-    finally:
-        odoo.stop()
     assert [(f["outcome"], f["rating"]) for f in odoo.ivr_facts()] == [
         ("queue", None), ("hangup", 3)]
 
 
 @run_async
 async def test_a_hung_odoo_holds_the_lookup_lane_not_the_outbox(tmp_path):
-    odoo = FakeOdoo().start()
-    odoo.lookup_delay = 4.0
-    try:
+    with FakeOdoo() as odoo:
+        odoo.lookup_delay = 4.0
         async with running_connector(tmp_path, odoo.url, clock=lambda: NOW,
                                      ivr_lookup_threads=2) as service:
             await flows_ready(service)
@@ -145,14 +138,11 @@ async def test_a_hung_odoo_holds_the_lookup_lane_not_the_outbox(tmp_path):
             await until(lambda: len(odoo.ivr_facts()) == 12, timeout=3.0)
             assert time.monotonic() - began < 4.0, "facts reached Odoo past the hung lookups"
             assert service.lookups.breaker.failures >= 3
-    finally:
-        odoo.stop()
 
 
 @run_async
 async def test_hostile_agi_input_ends_in_the_fallback_queue(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         async with running_connector(tmp_path, odoo.url, clock=lambda: NOW) as service:
             await flows_ready(service)
             cases = [dict(version="7", resume="nope"), dict(version="../../etc", resume="13"),
@@ -170,19 +160,14 @@ async def test_hostile_agi_input_ends_in_the_fallback_queue(tmp_path):
                 "fallback", "fallback", "hangup", "fallback"]
             side = await AsteriskSide(service.fastagi.port, keys=["2"]).run()
             assert side.variables["CC_IVR_TARGET"] == "sales", "the service stays up"
-    finally:
-        odoo.stop()
 
 
 @run_async
 async def test_the_stamp_in_ingest_results_triggers_a_refresh(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         async with running_connector(tmp_path, odoo.url, clock=lambda: NOW) as service:
             await flows_ready(service, "s1")
             odoo.publish(8, main_menu(8), "s2")
             await AsteriskSide(service.fastagi.port, keys=["2"]).run()
             await flows_ready(service, "s2")
             assert service.flows.route("400")["version"] == 8
-    finally:
-        odoo.stop()

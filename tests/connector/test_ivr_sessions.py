@@ -44,11 +44,8 @@ def branch(fact, node):
 
 def with_odoo(test):
     def wrapper(tmp_path):
-        odoo = FakeOdoo().start()
-        try:
+        with FakeOdoo() as odoo:
             test(tmp_path, odoo)
-        finally:
-            odoo.stop()
     wrapper.__name__, wrapper.__doc__ = test.__name__, test.__doc__
     return wrapper
 
@@ -319,17 +316,16 @@ LOOKUP_FLOW = {
 
 @run_async
 async def test_caller_lookup_branches_and_sticky_agent(tmp_path):
-    odoo = FakeOdoo(definitions={13: LOOKUP_FLOW}, runtime_config=runtime(version=13)).start()
-    answers = {
-        "+8613800000001": ({"known": True, "last_agent_dial": "Local/1002@agents/n",
-                            "last_agent_available": True}, "dial", "Local/1002@agents/n"),
-        "+8613800000002": ({"known": True, "last_agent_dial": "Local/1002@agents/n",
-                            "last_agent_available": False}, "queue", "support"),
-        "+8613800000003": ({"known": True, "vip": True}, "queue", "vip"),
-        "+8613800000004": ({"known": True, "blacklisted": True}, "hangup", ""),
-        "+8613800000005": (None, "queue", "support"),
-    }
-    try:
+    with FakeOdoo(definitions={13: LOOKUP_FLOW}, runtime_config=runtime(version=13)) as odoo:
+        answers = {
+            "+8613800000001": ({"known": True, "last_agent_dial": "Local/1002@agents/n",
+                                "last_agent_available": True}, "dial", "Local/1002@agents/n"),
+            "+8613800000002": ({"known": True, "last_agent_dial": "Local/1002@agents/n",
+                                "last_agent_available": False}, "queue", "support"),
+            "+8613800000003": ({"known": True, "vip": True}, "queue", "vip"),
+            "+8613800000004": ({"known": True, "blacklisted": True}, "hangup", ""),
+            "+8613800000005": (None, "queue", "support"),
+        }
         for index, (caller, (answer, outcome, target)) in enumerate(answers.items()):
             if answer:
                 odoo.lookup_answers[caller] = answer
@@ -342,8 +338,6 @@ async def test_caller_lookup_branches_and_sticky_agent(tmp_path):
         asterisk, fact = await session(tmp_path / "slow", odoo, caller="+8613800000003")
         assert (fact["outcome"], fact["target"]) == ("queue", "support"), "timeout: unknown"
         assert fact["ended"] - fact["started"] < 2.0
-    finally:
-        odoo.stop()
 
 
 @run_async

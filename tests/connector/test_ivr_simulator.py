@@ -68,11 +68,8 @@ def trunk_apps(messages):
 
 @run_async
 async def test_menu_queue_agent_then_rating_through_the_resume_loop(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         messages, facts, call = await ivr_call(tmp_path, odoo, ["1", "", "5"])
-    finally:
-        odoo.stop()
     assert [(f["outcome"], f["resumed"], f["rating"]) for f in facts] == [
         ("queue", False, None), ("hangup", True, 5)]
     assert facts[0]["linkedid"] == facts[1]["linkedid"] == call["linkedid"]
@@ -103,11 +100,8 @@ async def test_menu_queue_agent_then_rating_through_the_resume_loop(tmp_path):
 
 @run_async
 async def test_direct_dial_rings_the_agent_and_comes_back(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         messages, facts, call = await ivr_call(tmp_path, odoo, "1002")
-    finally:
-        odoo.stop()
     assert [(f["outcome"], f["target"]) for f in facts] == [
         ("dial", "Local/1002@agents/n"), ("hangup", "")]
     assert [v["branch"] for v in facts[1]["visits"]] == ["next"], "ANSWER, and no next"
@@ -121,13 +115,10 @@ async def test_direct_dial_rings_the_agent_and_comes_back(tmp_path):
 
 @run_async
 async def test_voicemail_is_recorded_and_reaches_odoo_with_its_audio(tmp_path):
-    odoo = FakeOdoo().start()
-    try:
+    with FakeOdoo() as odoo:
         messages, facts, _call = await ivr_call(
             tmp_path, odoo, ["#"], clock=lambda: NOW + 2 * 3600,
             voicemail_path=str(tmp_path), recordings_dir=str(tmp_path))
-    finally:
-        odoo.stop()
     fact = facts[0]
     assert fact["outcome"] == "voicemail"
     voicemail = fact["voicemail"]

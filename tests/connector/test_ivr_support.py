@@ -110,6 +110,12 @@ class FakeOdoo:
         self._thread.start()
         return self
 
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
