@@ -106,6 +106,9 @@ class CdrTrail:
 class Call:
     """One call, i.e. one Linkedid: every channel and application it involves."""
 
+    #: Whose CDR the call's trail follows: the `;2` half that runs the dialplan, or `;1`.
+    trail_on_second_half = False
+
     def __init__(self, pbx):
         self.pbx = pbx
         self.ev = pbx.events
@@ -114,6 +117,34 @@ class Call:
         self.legs = []
         self.ended = False
         self.outcome = None
+
+    def originate_local_pair(self, pair, caller_num, caller_name, destination):
+        """What Originate of `Local/<destination>` emits before `;2` runs its dialplan:
+        the two halves, the caller ID on both, the optimizable local bridge and `;1`
+        dialing out. Returns the pair's halves."""
+        pbx, ev = self.pbx, self.ev
+        one, two = pair.one, pair.two
+        self.pairs.append(pair)
+        self.linkedid = one.linkedid
+        self.trail = CdrTrail(two if self.trail_on_second_half else one)
+        pbx.call_started(self)
+        ev.cel_chan_start(one)
+        ev.newchannel(one)
+        ev.newchannel(two)
+        one.application, one.app_data = "AppDial2", "(Outgoing Line)"
+        ev.newexten(one, "AppDial2", "(Outgoing Line)")
+        one.set_caller(caller_num, caller_name)
+        one.ani = caller_num
+        ev.new_callerid(one)
+        one.set_connected(caller_num, caller_name)
+        ev.new_connected_line(one)
+        two.set_caller(caller_num, caller_name)
+        two.set_connected(caller_num, caller_name)
+        ev.new_callerid(two)
+        ev.new_connected_line(two)
+        ev.local_bridge(pair, optimization=True)
+        ev.dial_begin(None, one, destination)
+        return one, two
 
     def owns(self, channel):
         return any(channel in pair.channels for pair in self.pairs) or any(

@@ -13,7 +13,7 @@ import re
 from .agi_app import AgiApp, CallerKeys
 from .channels import UP
 from .dial_app import DialApp
-from .dialplan import ANSWER_SETTLE, Call, CdrTrail, Dialplan, answer_channel, run_app
+from .dialplan import ANSWER_SETTLE, Call, Dialplan, answer_channel, run_app
 from .events import cel_extra, format_time
 from .legs import seconds_text
 from .pbx import CdrRecord
@@ -35,6 +35,8 @@ def route_exists(pbx, did):
 
 class InboundCall(Call):
     """One inbound call from its Originate to the last Hangup."""
+
+    trail_on_second_half = True
 
     def __init__(self, pbx, did, caller_num, caller_name, hangup_after=None, *,
                  action_id=None, ivr_digits="1", ivr_digit_delay=0.55,
@@ -65,30 +67,10 @@ class InboundCall(Call):
     # --- start ------------------------------------------------------------
 
     def start(self):
-        pbx, ev = self.pbx, self.ev
+        pbx = self.pbx
         self.pair = pbx.local_pair(self.did, "inbound")
-        self.pairs.append(self.pair)
-        self.phone, self.trunk = self.pair.one, self.pair.two
-        self.linkedid = self.phone.linkedid
-        self.trail = CdrTrail(self.trunk)
-        pbx.call_started(self)
-        phone, trunk = self.phone, self.trunk
-        ev.cel_chan_start(phone)
-        ev.newchannel(phone)
-        ev.newchannel(trunk)
-        phone.application, phone.app_data = "AppDial2", "(Outgoing Line)"
-        ev.newexten(phone, "AppDial2", "(Outgoing Line)")
-        phone.set_caller(self.caller_num, self.caller_name)
-        phone.ani = self.caller_num
-        ev.new_callerid(phone)
-        phone.set_connected(self.caller_num, self.caller_name)
-        ev.new_connected_line(phone)
-        trunk.set_caller(self.caller_num, self.caller_name)
-        trunk.set_connected(self.caller_num, self.caller_name)
-        ev.new_callerid(trunk)
-        ev.new_connected_line(trunk)
-        ev.local_bridge(self.pair, optimization=True)
-        ev.dial_begin(None, phone, f"{self.did}@inbound")
+        self.phone, self.trunk = self.originate_local_pair(
+            self.pair, self.caller_num, self.caller_name, f"{self.did}@inbound")
         self.dialplan = Dialplan(pbx, self._extension())
         self.dialplan.start()
         return self.linkedid

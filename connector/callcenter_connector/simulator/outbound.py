@@ -10,7 +10,7 @@ whole call.
 
 from .channels import UP
 from .dial_app import DialApp
-from .dialplan import Call, CdrTrail, Dialplan, run_app
+from .dialplan import Call, Dialplan, run_app
 from .legs import ORIGINATE, PhoneLeg, agent_script
 
 ORIGINATE_RING_TIMEOUT = 3
@@ -48,27 +48,8 @@ class AgentOriginate(Call):
     def start(self):
         pbx, ev, agent = self.pbx, self.ev, self.agent
         pair = pbx.local_pair(agent.extension, "agents", uniqueids=self.uniqueids)
-        self.pairs.append(pair)
-        self.linkedid = pair.one.linkedid
-        one, two = pair.one, pair.two
-        self.trail = CdrTrail(one)
-        pbx.call_started(self)
-        ev.cel_chan_start(one)
-        ev.newchannel(one)
-        ev.newchannel(two)
-        one.application, one.app_data = "AppDial2", "(Outgoing Line)"
-        ev.newexten(one, "AppDial2", "(Outgoing Line)")
-        one.set_caller(self.caller_num, self.caller_name)
-        one.ani = self.caller_num
-        ev.new_callerid(one)
-        one.set_connected(self.caller_num, self.caller_name)
-        ev.new_connected_line(one)
-        two.set_caller(self.caller_num, self.caller_name)
-        two.set_connected(self.caller_num, self.caller_name)
-        ev.new_callerid(two)
-        ev.new_connected_line(two)
-        ev.local_bridge(pair, optimization=True)
-        ev.dial_begin(None, one, f"{agent.extension}@agents")
+        one, two = self.originate_local_pair(pair, self.caller_num, self.caller_name,
+                                             f"{agent.extension}@agents")
         self.phone = PhoneLeg(pbx, pair, agent_script(agent), self, ORIGINATE, agent)
         self.phone.ring(None)
         ev.cel_chan_start(two)
