@@ -34,7 +34,6 @@ async def test_a_publish_during_a_call_applies_to_the_next_call(tmp_path):
     try:
         async with running_connector(tmp_path, odoo.url, pbx=pbx,
                                      clock=lambda: NOW) as service:
-            pbx.use_fastagi("127.0.0.1", service.fastagi.port)
             await flows_ready(service)
             first = await pbx.place_inbound_call("400", "+8613800000001", "First", 120,
                                                  ivr_digits=["1", "", "5"])
@@ -69,7 +68,6 @@ async def test_odoo_never_reached_the_caller_goes_to_the_safe_queue(tmp_path):
     await pbx.start()
     try:
         async with running_connector(tmp_path, dead_url, pbx=pbx, wait_start=False) as service:
-            pbx.use_fastagi("127.0.0.1", service.fastagi.port)
             linkedid = await pbx.place_inbound_call("400", "+8613800000001", "Zhang", 10,
                                                     ivr_digits="1")
             await pbx.wait_idle(20)

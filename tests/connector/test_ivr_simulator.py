@@ -45,7 +45,6 @@ async def ivr_call(tmp_path, odoo, keys, hangup_after=60, clock=lambda: NOW, pbx
     try:
         async with running_connector(tmp_path, odoo.url, pbx=pbx, clock=clock,
                                      **settings) as service:
-            pbx.use_fastagi("127.0.0.1", service.fastagi.port)
             await flows_ready(service)
             linkedid = await pbx.place_inbound_call("400", "+8613800138000", "Zhang Wei",
                                                     hangup_after, ivr_digits=keys)
@@ -146,7 +145,6 @@ async def test_a_vip_joins_the_queue_ahead(tmp_path):
     try:
         async with running_connector(tmp_path, odoo.url, pbx=pbx,
                                      clock=lambda: NOW) as service:
-            pbx.use_fastagi("127.0.0.1", service.fastagi.port)
             await flows_ready(service)
             await pbx.place_inbound_call("400", "+8613800000001", "First", 60,
                                          ivr_digits="1")

@@ -329,7 +329,8 @@ def connector_config(tmp_path, odoo_url, ami_port, **settings):
 @contextlib.asynccontextmanager
 async def running_connector(tmp_path, odoo_url, pbx=None, clock=time.time, wait_start=True,
                             **settings):
-    """The whole connector (its real OdooClient) against `odoo_url`; AMI on `pbx`."""
+    """The whole connector (its real OdooClient) against `odoo_url`; AMI on `pbx`, whose
+    IVR calls reach the connector's FastAGI server."""
     own_pbx = pbx is None
     if own_pbx:
         pbx = await SimulatorServer().start()
@@ -342,6 +343,7 @@ async def running_connector(tmp_path, odoo_url, pbx=None, clock=time.time, wait_
         else:
             await until(lambda: service.fastagi.server is not None)
         service.starting = starting
+        pbx.use_fastagi("127.0.0.1", service.fastagi.port)
         yield service
     finally:
         if not starting.done():

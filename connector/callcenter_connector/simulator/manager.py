@@ -108,29 +108,29 @@ def action_hangup(pbx, action, reply):
     _channel_action(pbx, action, reply, operations.hangup, "Channel Hungup")
 
 
-def action_blind_transfer(pbx, action, reply):
+def _to_extension_action(pbx, action, reply, operation, success, missing):
+    """BlindTransfer, Atxfer and Redirect: a channel sent to Context/Exten, each with
+    Asterisk's own wording when Exten is missing."""
     if not action.get("exten"):
-        reply(error(action, "No extension specified"))
+        reply(error(action, missing))
         return
-    _channel_action(pbx, action, reply, operations.blind_transfer, "Transfer succeeded",
-                    action.get("context", "internal"), action["exten"])
-
-
-def action_atxfer(pbx, action, reply):
-    if not action.get("exten"):
-        reply(error(action, "No extension specified"))
-        return
-    _channel_action(pbx, action, reply, operations.attended_transfer,
-                    "Atxfer successfully queued", action.get("context", "internal"),
+    _channel_action(pbx, action, reply, operation, success, action.get("context", "internal"),
                     action["exten"])
 
 
+def action_blind_transfer(pbx, action, reply):
+    _to_extension_action(pbx, action, reply, operations.blind_transfer, "Transfer succeeded",
+                         "No extension specified")
+
+
+def action_atxfer(pbx, action, reply):
+    _to_extension_action(pbx, action, reply, operations.attended_transfer,
+                         "Atxfer successfully queued", "No extension specified")
+
+
 def action_redirect(pbx, action, reply):
-    if not action.get("exten"):
-        reply(error(action, "Exten not specified"))
-        return
-    _channel_action(pbx, action, reply, operations.redirect, "Redirect successful",
-                    action.get("context", "internal"), action["exten"])
+    _to_extension_action(pbx, action, reply, operations.redirect, "Redirect successful",
+                         "Exten not specified")
 
 
 def action_play_dtmf(pbx, action, reply):
