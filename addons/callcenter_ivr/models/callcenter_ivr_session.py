@@ -35,6 +35,7 @@ OUTCOMES = [
 ]
 ROUTED_OUTCOMES = {"queue", "dial", "voicemail", "fallback", "error"}
 MAX_VISITS_PER_FACT = 500
+RESULT_CODES = frozenset(code for code, _label in VISIT_RESULTS)
 MAX_VARIABLES = 50
 
 
@@ -98,8 +99,8 @@ class CallcenterIvrSession(models.Model):
             [("pbx_id", "=", pbx.id), ("linkedid", "in", list(linkedids))])}
         versions = self.env["callcenter.ivr.version"].browse(
             {as_int(f.get("version")) for f in usable} - {0}).exists()
-        node_ids = {v.id: set(v.node_ids.ids) for v in versions}
-        visits, touched = [], self.browse()
+        node_kinds = {v.id: {n.id: n.kind for n in v.node_ids} for v in versions}
+        visits, touched, next_sequence = [], self.browse(), {}
         for fact in sorted(usable, key=lambda f: as_int(f.get("seq"))):
             key = (fact["linkedid"], as_int(fact["ivr"]))
             session = sessions.get(key)
@@ -114,29 +115,29 @@ class CallcenterIvrSession(models.Model):
                 })
             touched |= session
             version = as_int(fact.get("version"))
-            known_nodes = node_ids.get(version, set())
-            offset = len(session.visit_ids)
-            for index, visit in enumerate((fact.get("visits") or [])[:MAX_VISITS_PER_FACT]):
+            known_nodes = node_kinds.get(version, {})
+            sequence = next_sequence.get(session.id, len(session.visit_ids))
+            for visit in (fact.get("visits") or [])[:MAX_VISITS_PER_FACT]:
                 result = visit.get("result")
-                if result not in dict(VISIT_RESULTS):
+                if result not in RESULT_CODES:
                     continue
                 node = as_int(visit.get("node"))
+                sequence += 1
                 visits.append({
-                    "session_id": session.id, "sequence": offset + index, "ivr_id": key[1],
-                    "version_id": version if version in node_ids else False,
+                    "session_id": session.id, "sequence": sequence, "ivr_id": key[1],
+                    "version_id": version if version in node_kinds else False,
                     "node_id": node if node in known_nodes else False,
+                    "node_kind": known_nodes.get(node, False),
                     "company_id": pbx.company_id.id,
                     "at": epoch_datetime(visit.get("at")) or session.started,
                     "result": result, "key": str(visit.get("key") or "")[:8] or False,
                     "branch": str(visit.get("branch") or "")[:32] or False,
                 })
+            next_sequence[session.id] = sequence
             if fact.get("voicemail"):
                 self.env["callcenter.voicemail"]._callcenter_from_fact(pbx, session, call, fact)
         if visits:
-            created = self.env["callcenter.ivr.visit"].create(visits)
-            kinds = {n.id: n.kind for n in created.node_id}
-            for visit in created.filtered("node_id"):
-                visit.node_kind = kinds[visit.node_id.id]
+            self.env["callcenter.ivr.visit"].create(visits)
         touched._callcenter_summarize()
         for session in touched.filtered(lambda s: s.call_id and s.rating):
             session.call_id.ivr_rating = session.rating

@@ -62,6 +62,19 @@ class TestIvrSessions(IvrCommon):
         self.assertEqual(call.ivr_rating, 4)
         self.assertEqual(call.ivr_path, "Welcome › Menu [1] › Support › Rating [4]")
 
+    def test_both_segments_in_one_batch_keep_their_order(self):
+        first = self._visits((self.welcome, "enter", {}), (self.menu, "enter", {}),
+                             (self.menu, "key", {"key": "1"}), (self.support, "enter", {}),
+                             (self.support, "transfer", {}))
+        second = self._visits((self.support, "branch", {"branch": "answered"}),
+                              (self.rating, "enter", {}), (self.rating, "key", {"key": "3"}))
+        self._ingest([self._fact("6.1", visits=first),
+                      self._fact("6.1", resumed=True, outcome="hangup", rating=3, visits=second)])
+        session = self.env["callcenter.ivr.session"].search([("linkedid", "=", "6.1")])
+        self.assertEqual(session.visit_ids.sorted("sequence").mapped("sequence"), list(range(1, 9)))
+        self.assertEqual(session.path, "Welcome › Menu [1] › Support › Rating [3]")
+        self.assertEqual(self.support.with_context(active_test=False).visit_count, 1)
+
     def test_self_service_rate(self):
         served = self._visits((self.welcome, "enter", {}), (self.menu, "enter", {}),
                               (self.menu, "key", {"key": "2"}))
