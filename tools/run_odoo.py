@@ -116,6 +116,10 @@ def connector_command(database, state, command_port, http_port):
         env.setdefault("CALLCENTER_AMI_SECRET", "odoo")
         env.setdefault("CALLCENTER_AMI_PORT", "15038")
         env.setdefault("CALLCENTER_FASTAGI_BIND", "127.0.0.1:14573")
+        # The simulator writes the IVR's voicemail here and the connector uploads it.
+        monitor = STATE_DIR / f"{database}-monitor"
+        monitor.mkdir(parents=True, exist_ok=True)
+        env.setdefault("CALLCENTER_RECORDINGS_DIR", str(monitor))
     return args, env
 
 

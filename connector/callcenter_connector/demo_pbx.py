@@ -94,7 +94,8 @@ async def start_demo_pbx(config, odoo):
     agents, queues = demo_layout(odoo_config)
     server = SimulatorServer(config.ami_host, config.ami_port, config.ami_user,
                              config.ami_secret or "odoo",
-                             fastagi_address=config.endpoint("fastagi_bind"))
+                             fastagi_address=config.endpoint("fastagi_bind"),
+                             monitor_dir=config.recordings_dir or None)
     for extension, name in agents:
         server.add_agent(extension, name, ring_seconds=DEMO_RING_SECONDS, talk_seconds=None)
     for name, (strategy, members) in queues.items():

@@ -13,8 +13,9 @@ export class RecordingField extends Component {
     static props = { ...standardFieldProps };
 
     get attachmentId() {
+        // Odoo 18 keeps a many2one as an [id, display name] pair.
         const value = this.props.record.data[this.props.name];
-        return value && value.id;
+        return value && value[0];
     }
 
     get streamUrl() {
