@@ -501,6 +501,12 @@ class CallcenterCall(models.Model):
         on this very record. A refused dial is kept as a failed call and returned
         with an `error` message rather than raised, so the attempt stays on record.
         """
+        return self._callcenter_dial(number, res_model=res_model, res_id=res_id)
+
+    @api.model
+    def _callcenter_dial(self, number, res_model=False, res_id=False, caller_id=False):
+        """Click-to-dial for the current agent; `caller_id` is the number the customer
+        sees (a campaign's), not settable from the client."""
         agent = self.env["callcenter.agent"]._callcenter_current_agent()
         if not agent.interface or not agent.pbx_id:
             raise UserError(_("Your agent profile has no device or PBX: ask your team lead."))
@@ -530,7 +536,7 @@ class CallcenterCall(models.Model):
         try:
             agent.pbx_id._callcenter_command(
                 "originate", interface=agent.interface, number=normalized,
-                caller_id=f'"{agent.name}" <{agent.extension or ""}>',
+                caller_id=caller_id or f'"{agent.name}" <{agent.extension or ""}>',
                 channel_id=channel_id, other_channel_id=other_channel_id,
             )
         except UserError as exc:

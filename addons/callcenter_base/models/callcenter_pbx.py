@@ -238,6 +238,25 @@ class CallcenterPbx(models.Model):
                                                       status=response.status_code))
         return answer
 
+    def _callcenter_command_after_commit(self, action):
+        """Send `action` to these PBXs' connectors once the transaction commits (so
+        that they read the new state), at most once per transaction; a connector that
+        cannot be reached catches up at its next configuration poll."""
+        key = f"callcenter.command.{action}"
+        pending = self.env.cr.postcommit.data.setdefault(key, set())
+        if not pending:
+            self.env.cr.postcommit.add(lambda: self._callcenter_send_pending(action))
+        pending.update(self.filtered("connector_url").ids)
+
+    def _callcenter_send_pending(self, action):
+        ids = self.env.cr.postcommit.data.pop(f"callcenter.command.{action}", set())
+        for pbx in self.browse(sorted(ids)).exists():
+            try:
+                pbx._callcenter_command(action)
+            except UserError as exc:
+                _logger.info("PBX %s: connector not sent %s (%s); it catches up at its next "
+                             "configuration poll", pbx.name, action, exc)
+
     # ------------------------------------------------------------
     # TOOLS
     # ------------------------------------------------------------

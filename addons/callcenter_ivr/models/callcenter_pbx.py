@@ -203,21 +203,8 @@ class CallcenterPbx(models.Model):
             [fact for fact in facts if fact.get("type") != "ivr"])
 
     def _callcenter_ivr_notify_connector(self):
-        """After the transaction commits (so that the connector reads the new state),
-        ask each connector to refresh its flows now rather than at its next poll."""
-        pending = self.env.cr.postcommit.data.setdefault("callcenter_ivr.refresh", set())
-        if not pending:
-            self.env.cr.postcommit.add(self._callcenter_ivr_refresh_connectors)
-        pending.update(self.filtered("connector_url").ids)
-
-    def _callcenter_ivr_refresh_connectors(self):
-        ids = self.env.cr.postcommit.data.pop("callcenter_ivr.refresh", set())
-        for pbx in self.browse(sorted(ids)).exists():
-            try:
-                pbx._callcenter_command("ivr_refresh")
-            except UserError as exc:
-                _logger.info("PBX %s: connector not told to refresh its flows (%s); "
-                             "it refreshes at its next configuration poll", pbx.name, exc)
+        """Ask each connector to refresh its flows now rather than at its next poll."""
+        self._callcenter_command_after_commit("ivr_refresh")
 
     # ------------------------------------------------------------ prompt URLs
 

@@ -1,0 +1,363 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.timezones import is_zone, local_time, to_utc, utc_now
+
+CASE_STATES = [("new", "New"), ("retry", "To Call Again"), ("appointment", "Appointment"),
+               ("locked", "In Progress"), ("done", "Closed")]
+CALLABLE_STATES = ("new", "retry", "appointment")
+LOCK_TIMEOUT_MINUTES = 30
+MAX_PRIORITY = 100
+EPOCH = datetime(2000, 1, 1)
+
+
+class CallcenterCatiCase(models.Model):
+    """One respondent of a campaign's sample: its numbers, data, attempts and answers.
+
+    The scheduler works on a handful of indexed columns (state, rank, next_call,
+    tz, assignments) so that picking the next case stays a few index probes at a
+    million cases; `rank` is the priority plus the boost of lagging quota cells.
+    """
+
+    _name = "callcenter.cati.case"
+    _description = "CATI Case"
+    _order = "rank desc, next_call, id"
+
+    name = fields.Char(string="Respondent")
+    reference = fields.Char(index="btree_not_null", help="The case's id in the sample file.")
+    campaign_id = fields.Many2one("callcenter.cati.campaign", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Contact", index="btree_not_null")
+    data = fields.Json(string="Sample Data", help="The campaign's sample fields, by key.")
+    state = fields.Selection(CASE_STATES, default="new", required=True, readonly=True)
+    priority = fields.Integer(default=50, help="0 (last) to 100 (first).")
+    rank = fields.Integer(readonly=True, default=50,
+                          help="Priority plus the boost of lagging quota cells; highest first.")
+    quota_boost = fields.Integer(readonly=True)
+    next_call = fields.Datetime(string="Callable From", default=lambda self: EPOCH, readonly=True)
+    tz = fields.Char(string="Time Zone", required=True, default="Asia/Shanghai")
+    agent_id = fields.Many2one("callcenter.agent", string="Assigned Interviewer",
+                               index="btree_not_null",
+                               help="Only this interviewer gets the case.")
+    locked_agent_id = fields.Many2one("callcenter.agent", string="With Interviewer", readonly=True,
+                                      index="btree_not_null")
+    locked_at = fields.Datetime(readonly=True)
+    appointment_agent_id = fields.Many2one("callcenter.agent", readonly=True)
+    number_ids = fields.One2many("callcenter.cati.number", "case_id", string="Numbers")
+    attempt_ids = fields.One2many("callcenter.cati.attempt", "case_id", string="Calls")
+    appointment_ids = fields.One2many("callcenter.cati.appointment", "case_id")
+    call_count = fields.Integer(string="Calls Made", readonly=True)
+    last_call_at = fields.Datetime(readonly=True)
+    disposition_id = fields.Many2one("callcenter.cati.disposition", string="Outcome", readonly=True,
+                                     index="btree_not_null")
+    aapor_category = fields.Selection(related="disposition_id.aapor_category", store=True)
+    user_input_id = fields.Many2one("survey.user_input", string="Answers", readonly=True,
+                                    copy=False)
+    note = fields.Text()
+    local_time = fields.Char(string="Respondent's Time", compute="_compute_local_time")
+    data_html = fields.Html(string="Sample", compute="_compute_data_html", sanitize=True)
+
+    _sql_constraints = [
+        ("priority_range", "CHECK(priority >= 0 AND priority <= 100)",
+         "Priority goes from 0 to 100."),
+    ]
+
+    def init(self):
+        self.env.cr.execute(SQL("""
+            CREATE INDEX IF NOT EXISTS callcenter_cati_case_pick_idx
+                ON callcenter_cati_case (campaign_id, rank DESC, next_call)
+                WHERE state IN ('new', 'retry');
+            CREATE INDEX IF NOT EXISTS callcenter_cati_case_appointment_idx
+                ON callcenter_cati_case (campaign_id, next_call)
+                WHERE state = 'appointment';
+            CREATE INDEX IF NOT EXISTS callcenter_cati_case_zone_idx
+                ON callcenter_cati_case (campaign_id, tz);
+            CREATE INDEX IF NOT EXISTS callcenter_cati_case_locked_idx
+                ON callcenter_cati_case (locked_at) WHERE state = 'locked';
+            CREATE INDEX IF NOT EXISTS callcenter_cati_case_campaign_state_idx
+                ON callcenter_cati_case (campaign_id, state);
+        """))
+
+    @api.depends("tz")
+    def _compute_local_time(self):
+        now = utc_now()
+        for case in self:
+            case.local_time = local_time(case.tz, now).strftime("%a %H:%M") if case.tz else ""
+
+    @api.depends("data", "campaign_id.field_ids")
+    def _compute_data_html(self):
+        for case in self:
+            data = case.data or {}
+            rows = [
+                Markup("<tr><th class='pe-3'>%s</th><td>%s</td></tr>") % (field.name, _display(data.get(field.key)))
+                for field in case.campaign_id.field_ids
+            ]
+            case.data_html = Markup("<table class='table table-sm'>%s</table>") % Markup("").join(rows) \
+                if rows else False
+
+    @api.depends("name", "reference")
+    def _compute_display_name(self):
+        for case in self:
+            case.display_name = case.name or case.reference or _("Case %s", case.id)
+
+    @api.constrains("tz")
+    def _check_tz(self):
+        for case in self:
+            if not is_zone(case.tz):
+                raise ValidationError(_("%(zone)s is not a time zone.", zone=case.tz))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "priority" in vals and "rank" not in vals:
+                vals["rank"] = vals["priority"]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "priority" in vals:
+            rank_by_boost = {}
+            for case in self:
+                rank_by_boost.setdefault(case.quota_boost, self.browse()).__ior__(case)
+            result = True
+            for boost, cases in rank_by_boost.items():
+                result &= super(CallcenterCatiCase, cases).write(
+                    {**vals, "rank": min(MAX_PRIORITY * 2, vals["priority"] + boost)})
+            return result
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # SCHEDULER
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cati_pick(self, campaign, agent=None, limit=1, now=None):
+        """Lock and return the next `limit` cases to call, for `agent` (or the dialer).
+
+        Due appointments come first (the respondent chose the time, so calling
+        windows do not apply), those made for this interviewer before those for
+        anyone; then callable cases whose local time is inside a calling window,
+        by rank then by how long they have waited. `SKIP LOCKED` lets concurrent
+        pickers pass over each other's rows instead of waiting or colliding.
+        """
+        now = now or utc_now()
+        agent_id = agent.id if agent else None
+        self.flush_model()
+        picked = self._cati_select(SQL("""
+            SELECT id FROM callcenter_cati_case
+             WHERE campaign_id = %(campaign)s AND state = 'appointment' AND next_call <= %(now)s
+               AND (appointment_agent_id IS NULL OR appointment_agent_id = %(agent)s)
+               AND (agent_id IS NULL OR agent_id = %(agent)s)
+             ORDER BY appointment_agent_id IS NULL, next_call
+             LIMIT %(limit)s
+             FOR UPDATE SKIP LOCKED
+        """, campaign=campaign.id, now=now, agent=agent_id, limit=limit))
+        zones = campaign._cati_open_zones(now)
+        if len(picked) < limit and zones:
+            picked += self._cati_select(SQL("""
+                SELECT id FROM callcenter_cati_case
+                 WHERE campaign_id = %(campaign)s AND state IN ('new', 'retry')
+                   AND next_call <= %(now)s AND tz = ANY(%(zones)s)
+                   AND (agent_id IS NULL OR agent_id = %(agent)s)
+                 ORDER BY rank DESC, next_call
+                 LIMIT %(limit)s
+                 FOR UPDATE SKIP LOCKED
+            """, campaign=campaign.id, now=now, zones=zones, agent=agent_id,
+                limit=limit - len(picked)))
+        if not picked:
+            return self.browse()
+        self.env.cr.execute(SQL(
+            "UPDATE callcenter_cati_case SET state = 'locked', locked_agent_id = %s, "
+            "locked_at = %s, write_date = %s, write_uid = %s WHERE id = ANY(%s)",
+            agent_id, now, now, self.env.uid, picked))
+        cases = self.browse(picked)
+        cases.invalidate_recordset(["state", "locked_agent_id", "locked_at"])
+        return cases
+
+    def _cati_select(self, query):
+        self.env.cr.execute(query)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _cati_release(self):
+        """Give locked cases back to the scheduler, in the state their history gives."""
+        for case in self.filtered(lambda c: c.state == "locked"):
+            pending = case.appointment_ids.filtered(lambda a: a.state == "pending")
+            state = "appointment" if pending else ("retry" if case.call_count else "new")
+            case.write({"state": state, "locked_agent_id": False, "locked_at": False})
+
+    @api.model
+    def _cati_release_stale(self):
+        """Cron: cases an interviewer or the dialer held too long without a call."""
+        limit = fields.Datetime.now() - timedelta(minutes=LOCK_TIMEOUT_MINUTES)
+        stale = self.search([("state", "=", "locked"), ("locked_at", "<", limit)])
+        busy = self.env["callcenter.cati.attempt"].search([
+            ("case_id", "in", stale.ids), ("ended_at", "=", False),
+            ("dialed_at", ">=", limit)]).case_id
+        (stale - busy)._cati_release()
+
+    def _cati_callable_numbers(self):
+        self.ensure_one()
+        limit = self.campaign_id.max_attempts_per_number
+        return self.number_ids.filtered(
+            lambda n: n.state == "active" and n.attempt_count < limit
+        ).sorted(lambda n: (n.attempt_count, n.sequence, n.id))
+
+    def _cati_dialable_number(self, blacklist):
+        """The number the dialer calls now; blacklisted numbers are set to do-not-call and
+        a case left without a number is closed."""
+        self.ensure_one()
+        for number in self._cati_callable_numbers():
+            if not blacklist._callcenter_match(number.number, "outbound"):
+                return number
+            number.state = "blocked"
+        self.write({"state": "done", "locked_agent_id": False, "locked_at": False})
+        return number.browse()
+
+    def _cati_check_holder(self, agent):
+        self.ensure_one()
+        if self.state != "locked" or self.locked_agent_id != agent:
+            raise UserError(_("This case is no longer yours: it was released or given to "
+                              "another interviewer."))
+
+    # ------------------------------------------------------------
+    # ATTEMPTS AND OUTCOMES
+    # ------------------------------------------------------------
+
+    def _cati_start_attempt(self, number, agent=None, mode="preview"):
+        self.ensure_one()
+        return self.env["callcenter.cati.attempt"].create({
+            "case_id": self.id,
+            "number_id": number.id if number else False,
+            "agent_id": agent.id if agent else False,
+            "mode": mode,
+            "dialed_at": fields.Datetime.now(),
+        })
+
+    def _cati_apply_outcome(self, attempt, disposition, note=False, callback_at=False,
+                            callback_agent=False):
+        """Close `attempt` with `disposition` and move the case on: final, appointment,
+        retry after the delay, or closed when its calls or numbers run out."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        if disposition.is_complete and self.campaign_id.quota_ids._cati_full_cells(self):
+            disposition = self.env.ref("callcenter_cati.disposition_quota_full")
+        if disposition.note_required and not (note or "").strip():
+            raise UserError(_("%(disposition)s needs a note.", disposition=disposition.display_name))
+        if disposition.is_appointment and not callback_at:
+            raise UserError(_("Give the callback time."))
+        attempt.write({
+            "disposition_id": disposition.id,
+            "note": note or attempt.note,
+            "ended_at": attempt.ended_at or now,
+        })
+        counted = attempt.result != "failed"
+        number = attempt.number_id
+        if number and counted:
+            number_vals = {"attempt_count": number.attempt_count + 1,
+                           "last_disposition_id": disposition.id}
+            if disposition.try_other_number:
+                number_vals["state"] = "invalid"
+            number.write(number_vals)
+        case_vals = {
+            "call_count": self.call_count + (1 if counted else 0),
+            "last_call_at": attempt.dialed_at or now,
+            "locked_agent_id": False,
+            "locked_at": False,
+        }
+        if note:
+            case_vals["note"] = "\n".join(filter(None, [self.note, note]))
+        current = self.disposition_id
+        if disposition.is_final or not current or not current.is_contact or disposition.is_contact:
+            case_vals["disposition_id"] = disposition.id
+        self.appointment_ids.filtered(lambda a: a.state == "pending").write({"state": "done"})
+        if disposition.is_final:
+            case_vals.update(state="done")
+        elif disposition.is_appointment:
+            self.env["callcenter.cati.appointment"].create({
+                "case_id": self.id, "scheduled_at": callback_at,
+                "agent_id": callback_agent.id if callback_agent else False,
+                "note": note or False,
+            })
+            case_vals.update(state="appointment", next_call=callback_at,
+                             appointment_agent_id=callback_agent.id if callback_agent else False)
+        else:
+            limit_reached = case_vals["call_count"] >= self.campaign_id.max_calls_per_case
+            case_vals.update(
+                state="done" if limit_reached else "retry",
+                next_call=now + timedelta(minutes=max(disposition.retry_minutes, 0)),
+                appointment_agent_id=False,
+            )
+        self.write(case_vals)
+        if self.state != "done" and not self._cati_callable_numbers():
+            self.state = "done"
+        if disposition.is_complete:
+            self.campaign_id.quota_ids._cati_count_complete(self)
+        return self
+
+    def _cati_local_to_utc(self, local_when):
+        """`local_when`, a naive wall-clock time in the respondent's zone, in UTC."""
+        self.ensure_one()
+        return to_utc(local_when, self.tz)
+
+    def _cati_ensure_user_input(self):
+        """The case's survey answers, created on first need; partial answers resume."""
+        self.ensure_one()
+        survey = self.campaign_id.survey_id
+        if not survey:
+            raise UserError(_("The campaign has no questionnaire."))
+        if not self.user_input_id or self.user_input_id.survey_id != survey:
+            # sudo: interviewers answer on the respondent's behalf; they may not
+            # create answers of surveys they do not manage otherwise.
+            answer = survey.sudo()._create_answer(
+                partner=self.partner_id, check_attempts=False, cati_case_id=self.id)
+            self.sudo().user_input_id = answer
+        return self.user_input_id
+
+    # ------------------------------------------------------------
+    # ACTIONS (interviewer)
+    # ------------------------------------------------------------
+
+    def action_cati_dial(self, number_id):
+        """Preview dialing: ring the interviewer's phone, then the respondent."""
+        self.ensure_one()
+        agent = self.env["callcenter.agent"]._callcenter_current_agent()
+        self._cati_check_holder(agent)
+        number = self.number_ids.filtered(lambda n: n.id == number_id)
+        if not number:
+            raise AccessError(_("This number is not one of the case's."))
+        if number not in self._cati_callable_numbers():
+            raise UserError(_("%(number)s may not be dialed again.", number=number.number))
+        attempt = self.sudo()._cati_start_attempt(number, agent, mode="preview")
+        answer = self.env["callcenter.call"]._callcenter_dial(
+            number.number, res_model=self._name, res_id=self.id,
+            caller_id=self.campaign_id.caller_id)
+        attempt.sudo().write({"call_id": answer.get("id") or False,
+                              "result": "failed" if answer.get("error") else False})
+        return {**answer, "attempt_id": attempt.id}
+
+    def action_release(self):
+        self._cati_release()
+
+    def action_view_survey_answers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "survey.user_input",
+            "res_id": self.user_input_id.id,
+            "views": [(False, "form")],
+        }
+
+
+def _display(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "✓"
+    if value is False:
+        return "✗"
+    return str(value)

@@ -1,0 +1,29 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"),
+            ("4", "Friday"), ("5", "Saturday"), ("6", "Sunday")]
+
+
+class CallcenterCatiWindow(models.Model):
+    """A weekday's calling hours, in the respondent's local time."""
+
+    _name = "callcenter.cati.window"
+    _description = "CATI Calling Window"
+    _order = "weekday, hour_from"
+
+    campaign_id = fields.Many2one("callcenter.cati.campaign", required=True, index=True,
+                                  ondelete="cascade")
+    weekday = fields.Selection(WEEKDAYS, required=True, default="0")
+    hour_from = fields.Float(required=True, default=9.0)
+    hour_to = fields.Float(required=True, default=21.0)
+
+    @api.constrains("hour_from", "hour_to")
+    def _check_hours(self):
+        for window in self:
+            if not 0 <= window.hour_from < window.hour_to <= 24:
+                raise ValidationError(_("A calling window must start before it ends, within the day."))
+
+    def _cati_tuples(self):
+        return [(int(w.weekday), w.hour_from, w.hour_to) for w in self]
