@@ -1,0 +1,1 @@
+"""CATI dialing (connector/CATI.md): pure pacing, its simulation, and the runtime."""
