@@ -24,6 +24,7 @@
         "views/callcenter_cati_appointment_views.xml",
         "views/callcenter_cati_quota_views.xml",
         "views/callcenter_cati_campaign_views.xml",
+        "wizard/callcenter_cati_import_views.xml",
         "views/callcenter_cati_menus.xml",
     ],
     "demo": [
