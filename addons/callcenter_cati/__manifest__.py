@@ -26,6 +26,8 @@
         "views/callcenter_cati_campaign_views.xml",
         "wizard/callcenter_cati_import_views.xml",
         "views/callcenter_cati_menus.xml",
+        "views/callcenter_cati_console_views.xml",
+        "views/callcenter_cati_survey_templates.xml",
     ],
     "demo": [
         "demo/callcenter_cati_demo.xml",

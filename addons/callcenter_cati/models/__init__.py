@@ -11,3 +11,4 @@ from . import callcenter_cati_quota
 from . import callcenter_cati_quota_condition
 from . import callcenter_pbx
 from . import survey_user_input
+from . import callcenter_cati_console
