@@ -11,7 +11,7 @@ the call object it belongs to finishes the calling side when Dial returns.
 
 from .channels import RINGING
 from .hold_feature import HoldFeature
-from .legs import DIAL, PhoneLeg, agent_script, customer_script
+from .legs import DIAL, REFUSAL_CAUSES, PhoneLeg, agent_script, customer_script
 
 DIAL_START_VARIABLES = (
     "DIALSTATUS", "DIALEDPEERNUMBER", "DIALEDPEERNAME", "ANSWEREDTIME", "ANSWEREDTIME_MS",
@@ -57,7 +57,7 @@ class DialApp(HoldFeature):
         for variable in DIAL_START_VARIABLES:
             ev.varset(caller, variable, "")
         if self.customer:
-            script = customer_script(self.target)
+            script = customer_script(self.target, pbx.customers.outcome(self.target))
             agent = None
         else:
             agent = pbx.agents.get(self.target)
@@ -154,19 +154,27 @@ class DialApp(HoldFeature):
             connected()
 
     def _no_answer(self):
-        if self.state != "ringing":
-            return
+        if self.state == "ringing":
+            self._give_up("NOANSWER", 0, "NO ANSWER")
+
+    def leg_refused(self, leg, status):
+        """The phone answered with `Busy()` or `Congestion()`: Dial returns that status."""
+        if self.state == "ringing" and leg is self.leg:
+            self._timer.cancel()
+            self._give_up(status, REFUSAL_CAUSES[status], status)
+
+    def _give_up(self, status, cause, disposition):
         ev, caller, leg = self.ev, self.caller, self.leg
         self.state = "done"
-        ev.dial_end(caller, leg.one, "NOANSWER")
+        ev.dial_end(caller, leg.one, status)
         self.call.drop_leg(leg)
-        leg.hang_up_unanswered()
+        leg.hang_up_unanswered(cause)
         self.call.trail_for(caller).close(self.pbx.now(), "Dial", self.app_data, leg.one.name,
-                                          "NO ANSWER", self._record_start())
-        ev.varset(caller, "DIALSTATUS", "NOANSWER")
-        caller.dial_status = "NOANSWER"
+                                          disposition, self._record_start())
+        ev.varset(caller, "DIALSTATUS", status)
+        caller.dial_status = status
         self.call.settle_devices([leg.pair], [leg.agent])
-        self.resume("NOANSWER")
+        self.resume(status)
 
     def _record_start(self):
         trail = self.call.trail_for(self.caller)

@@ -118,10 +118,12 @@ class Call:
         self.ended = False
         self.outcome = None
 
-    def originate_local_pair(self, pair, caller_num, caller_name, destination):
+    def originate_local_pair(self, pair, caller_num, caller_name, destination,
+                             optimization=True, variables=()):
         """What Originate of `Local/<destination>` emits before `;2` runs its dialplan:
-        the two halves, the caller ID on both, the optimizable local bridge and `;1`
-        dialing out. Returns the pair's halves."""
+        the two halves, the Originate's `Variable`s set on `;1`, the caller ID on both,
+        the local bridge (optimizable unless dialed with `/n`) and `;1` dialing out.
+        Returns the pair's halves."""
         pbx, ev = self.pbx, self.ev
         one, two = pair.one, pair.two
         self.pairs.append(pair)
@@ -131,6 +133,9 @@ class Call:
         ev.cel_chan_start(one)
         ev.newchannel(one)
         ev.newchannel(two)
+        for name, value in variables:
+            ev.varset(one, name, value)
+            two.variables[name] = value
         one.application, one.app_data = "AppDial2", "(Outgoing Line)"
         ev.newexten(one, "AppDial2", "(Outgoing Line)")
         one.set_caller(caller_num, caller_name)
@@ -142,7 +147,7 @@ class Call:
         two.set_connected(caller_num, caller_name)
         ev.new_callerid(two)
         ev.new_connected_line(two)
-        ev.local_bridge(pair, optimization=True)
+        ev.local_bridge(pair, optimization=optimization)
         ev.dial_begin(None, one, destination)
         return one, two
 

@@ -13,7 +13,8 @@ CAUSE_TEXT = {
     0: "Unknown",
     16: "Normal Clearing",
     17: "User busy",
-    19: "No user responding",
+    18: "No user responding",
+    19: "User alerting, no answer",
     21: "Call Rejected",
     34: "Circuit/channel congestion",
 }

@@ -4,7 +4,8 @@ A leg is `Local/<exten>@<context>-<n>`: `;1` is the leg the dialer sees,
 `;2` runs the phone's dialplan. Two phone dialplans exist on the reference
 PBX: `[agents]` (Ringing, Wait(RING), Answer, Wait(TALK), Hangup, or
 `Wait(300)` when the agent never answers) and `[customers]` (ring 2 s,
-answer, talk 3 s, hang up). The leg emits the events of its own two channels
+answer, talk 3 s, hang up; `Customers` may make a number busy, congested or
+never answer). The leg emits the events of its own two channels
 and tells its owner (a Queue, a Dial or an Originate) when the phone rings,
 answers and hangs up; the owner emits everything that involves both sides.
 """
@@ -12,10 +13,16 @@ answers and hangs up; the owner emits everything that involves both sides.
 from dataclasses import replace
 
 from .channels import RINGING, UP
+from .customers import ANSWER, NO_ANSWER, REFERENCE
 from .pbx import CdrRecord
 
 ANSWER_TO_NEXT_PRIORITY = 0.018
+#: An interviewer's phone asked to answer by itself (Call-Info answer-after=0).
+AUTO_ANSWER_SECONDS = 0.3
 QUEUE, DIAL, ORIGINATE = "queue", "dial", "originate"
+BUSY, CONGESTION = "BUSY", "CONGESTION"
+REFUSAL_APPS = {BUSY: "Busy", CONGESTION: "Congestion"}
+REFUSAL_CAUSES = {BUSY: 17, CONGESTION: 34}
 
 
 def seconds_text(value):
@@ -25,21 +32,23 @@ def seconds_text(value):
 class PhoneScript:
     """The dialplan a phone's `;2` runs: texts, priorities and timings."""
 
-    def __init__(self, context, exten, ring_seconds, talk_seconds):
+    def __init__(self, context, exten, ring_seconds, talk_seconds, refusal=None):
         self.context = context
         self.exten = exten
         self.ring_seconds = ring_seconds
         self.talk_seconds = talk_seconds
+        self.refusal = refusal
 
     @property
     def answers(self):
-        return self.ring_seconds is not None
+        return self.ring_seconds is not None and self.refusal is None
 
     def ringing_steps(self):
         """(priority, application, data) run before the phone answers."""
         if self.context == "customers":
+            ring = "300" if self.ring_seconds is None else seconds_text(self.ring_seconds)
             return [(1, "NoOp", f"customer {self.exten} phone ringing"), (2, "Ringing", ""),
-                    (3, "Wait", seconds_text(self.ring_seconds))]
+                    (3, "Wait", ring)]
         steps = [(1, "NoOp", f"agent {self.exten} ringing"), (2, "Ringing", "")]
         if self.answers:
             steps += [(3, "GotoIf", "0?noanswer"), (4, "Wait", seconds_text(self.ring_seconds))]
@@ -60,12 +69,21 @@ class PhoneScript:
         return self.answer_priority + 2
 
 
-def agent_script(agent):
-    return PhoneScript("agents", agent.extension, agent.ring_seconds, agent.talk_seconds)
+def agent_script(agent, auto_answer=False):
+    ring = agent.ring_seconds
+    if auto_answer and ring is not None:
+        ring = min(ring, AUTO_ANSWER_SECONDS)
+    return PhoneScript("agents", agent.extension, ring, agent.talk_seconds)
 
 
-def customer_script(number, ring_seconds=2.0, talk_seconds=3.0):
-    return PhoneScript("customers", number, ring_seconds, talk_seconds)
+def customer_script(number, outcome=REFERENCE):
+    """`[customers]` for `number` as `outcome` (a `customers.Outcome`) says."""
+    if outcome.kind == ANSWER:
+        return PhoneScript("customers", number, outcome.after, outcome.talk)
+    if outcome.kind == NO_ANSWER:
+        return PhoneScript("customers", number, None, None)
+    refusal = BUSY if outcome.kind == "busy" else CONGESTION
+    return PhoneScript("customers", number, outcome.after, None, refusal)
 
 
 class PhoneLeg:
@@ -177,6 +195,8 @@ class PhoneLeg:
             self.run(priority, application, data)
         if self.script.answers:
             self._timers.append(self.pbx.later(self.script.ring_seconds, self._answer))
+        elif self.script.refusal:
+            self._timers.append(self.pbx.later(self.script.ring_seconds, self._refuse))
 
     def run(self, priority, application, data=""):
         self.two.priority = priority
@@ -188,6 +208,14 @@ class PhoneLeg:
             return
         self.run(self.script.answer_priority, "Answer")
         self.owner.leg_answered(self)
+
+    def _refuse(self):
+        """`Busy()` or `Congestion()`: the dialer gets the signal and gives up."""
+        if self.ended:
+            return
+        refusal = self.script.refusal
+        self.run(self.script.answer_priority, REFUSAL_APPS[refusal])
+        self.owner.leg_refused(self, refusal)
 
     def mark_answered(self, which):
         """`;2` (the phone) or `;1` goes Up; `which` is 1 or 2."""
@@ -261,18 +289,19 @@ class PhoneLeg:
             self.ev.cel_bridge(self.one, "BRIDGE_EXIT", bridge, peer.name if peer else "")
         self.ev.bridge_leave(bridge, self.one)
 
-    def hang_up_unanswered(self):
-        """A ringing leg is cancelled: ring timeout, caller gone or lost the race."""
+    def hang_up_unanswered(self, cause=0):
+        """A ringing leg is cancelled (ring timeout, caller gone or lost the race), or
+        its phone refused with `cause` (17 busy, 34 congestion)."""
         ev, one, two = self.ev, self.one, self.two
         self.stop()
-        ev.hangup_request(two, 0)
-        ev.cel_hangup(one, 0)
+        ev.hangup_request(two, cause)
+        ev.cel_hangup(one, cause)
         ev.cel(one, "CHAN_END")
         ev.soft_hangup_request(two, 16)
-        ev.hangup(one, 0)
+        ev.hangup(one, cause)
         two.application = two.app_data = ""
-        ev.hangup(two, 0)
-        ev.cel_hangup(two, 0)
+        ev.hangup(two, cause)
+        ev.cel_hangup(two, cause)
         ev.cel(two, "CHAN_END")
         self.pbx.release_pair(self.pair)
 

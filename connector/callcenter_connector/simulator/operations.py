@@ -7,6 +7,7 @@ scenario produce the same events. They do no I/O.
 
 import re
 
+from .cati import OUTBOUND_CONTEXT, CatiCall
 from .inbound import InboundCall, route_exists
 from .outbound import AgentOriginate
 
@@ -71,6 +72,16 @@ def originate(pbx, fields, action_id=None):
                            action_id=action_id, ivr_digits="")
         call.start()
         return call
+    if local and local["context"] == OUTBOUND_CONTEXT and not application:
+        call = CatiCall(
+            pbx, local["exten"], channel=channel, context=context, exten=exten,
+            caller_num=caller_num, caller_name=caller_name,
+            variables=parse_variables(fields.get("variable")), action_id=action_id,
+            channel_id=fields.get("channelid") or None,
+            other_channel_id=fields.get("otherchannelid") or None, timeout=timeout,
+            optimization=not local["n"])
+        call.start()
+        return call
     agent = pbx.agents.get(local["exten"]) if local and local["context"] == "agents" else None
     if agent is None or agent.busy:
         reason = 5 if agent is not None else 0
@@ -85,6 +96,20 @@ def originate(pbx, fields, action_id=None):
     )
     call.start()
     return call
+
+
+def parse_variables(headers):
+    """`Variable` headers (one or a list, each `A=1` or `A=1,B=2`) as (name, value) pairs."""
+    if not headers:
+        return ()
+    items = [headers] if isinstance(headers, str) else headers
+    pairs = []
+    for item in items:
+        for part in str(item).split(","):
+            name, sep, value = part.partition("=")
+            if sep and name.strip():
+                pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
 
 
 def _wait_seconds(application, data):

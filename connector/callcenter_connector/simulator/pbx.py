@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .channels import DOWN, RING, Bridge, Channel, LocalPair
 from .clock import IdFactory, Scheduler
+from .customers import Customers
 from .events import EventWriter
 from .model import Agent, Queue, QueueMember
 
@@ -75,6 +76,7 @@ class Pbx:
         self.fastagi = fastagi
         self.agent_complete_race = agent_complete_race
         self.agi_connector = None
+        self.customers = Customers()
         self.agents = {}
         self.queues = {}
         self.queue_lines = {}

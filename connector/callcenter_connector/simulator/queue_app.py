@@ -17,6 +17,8 @@ from .strategies import choose_members
 from .transfers import AttendedTransfer
 
 MEMBER_RECHECK_DELAY = 0.06
+#: Set by `[cc-cati]` (connector/CATI.md): members' phones are asked to answer by themselves.
+AUTO_ANSWER_VARIABLE = "__CC_AUTO_ANSWER"
 
 
 class QueueApp(HoldFeature):
@@ -99,8 +101,9 @@ class QueueApp(HoldFeature):
     def _ring(self, member):
         ev, caller = self.ev, self.caller
         agent = member.agent
+        auto_answer = caller.variables.get(AUTO_ANSWER_VARIABLE) == "yes"
         leg = PhoneLeg.dial(
-            self.pbx, caller, agent_script(agent), self, QUEUE, agent=agent,
+            self.pbx, caller, agent_script(agent, auto_answer), self, QUEUE, agent=agent,
             dial_string=member.interface, peer_number=f"{agent.extension}@agents/n",
             inherit_features=True,
         )

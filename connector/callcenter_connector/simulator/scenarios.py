@@ -91,6 +91,28 @@ def click_to_dial(agent, number, caller_id, *, channel_id=None, other_channel_id
                **pbx_options)
 
 
+def cati_call(number, queue, *, outcome=None, members=("1002",), channel_id="cati-1",
+              other_channel_id="cati-2", ring_seconds=20, connect_seconds=2,
+              abandon_sound="cc-cati-abandon", action_id=None, **pbx_options):
+    """A dialer call (CATI.md): Originate `Local/<number>@outbound/n` into
+    `cc-cati,<queue>`, the number behaving as `outcome` (a `customers.Outcome`), the
+    queue's `members` as set up by `agents=`."""
+    fields = {"channel": f"Local/{number}@outbound/n", "context": "cc-cati", "exten": queue,
+              "priority": "1", "callerid": '"Survey Centre" <4008001234>',
+              "timeout": str(int(ring_seconds * 1000)), "channelid": channel_id,
+              "otherchannelid": other_channel_id,
+              "variable": [f"CC_CATI_CONNECT={connect_seconds}",
+                           f"CC_CATI_ABANDON={abandon_sound}"]}
+
+    def setup(pbx):
+        pbx.add_queue(queue, "ringall", list(members), 15, 2)
+        if outcome is not None:
+            pbx.customers.set_number(number, outcome)
+
+    return run([(0.0, lambda pbx: operations.originate(pbx, fields, action_id))], setup=setup,
+               **pbx_options)
+
+
 def blind_transfer(did, caller_number, caller_name, hangup_after, *, member, transfer_after,
                    context="internal", exten="1002", action_id=None, **pbx_options):
     """A queue call answered by `member`, blind-transferred `transfer_after`

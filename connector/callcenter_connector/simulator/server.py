@@ -313,6 +313,12 @@ class SimulatorServer:
         self.pbx.add_queue(name, strategy, members, timeout, retry, autopause)
         return self.pbx.line_for_queue(name)
 
+    @property
+    def customers(self):
+        """How dialed-out numbers behave (`customers.Customers`): per number, by suffix,
+        or drawn from a `CustomerModel`."""
+        return self.pbx.customers
+
     def use_fastagi(self, host, port):
         """Point `AGI(agi://…)` at another FastAGI server (one started after this PBX)."""
         self.pbx.fastagi = (host, int(port))
