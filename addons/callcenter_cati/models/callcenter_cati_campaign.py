@@ -1,11 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import aapor
 from ..tools.timezones import utc_now, window_open
 
 CAMPAIGN_STATES = [("draft", "Draft"), ("published", "Published"), ("running", "Running"),
@@ -89,6 +92,25 @@ class CallcenterCatiCampaign(models.Model):
     complete_count = fields.Integer(compute="_compute_case_counts")
     progress = fields.Float(compute="_compute_case_counts", help="Share of cases closed.")
 
+    aapor_counts_html = fields.Html(string="Final Dispositions", compute="_compute_aapor",
+                                    sanitize=False)
+    aapor_rr1 = fields.Float(string="RR1", compute="_compute_aapor", digits=(5, 1))
+    aapor_rr2 = fields.Float(string="RR2", compute="_compute_aapor", digits=(5, 1))
+    aapor_rr3 = fields.Float(string="RR3", compute="_compute_aapor", digits=(5, 1))
+    aapor_rr4 = fields.Float(string="RR4", compute="_compute_aapor", digits=(5, 1))
+    aapor_rr5 = fields.Float(string="RR5", compute="_compute_aapor", digits=(5, 1))
+    aapor_rr6 = fields.Float(string="RR6", compute="_compute_aapor", digits=(5, 1))
+    aapor_coop1 = fields.Float(string="COOP1", compute="_compute_aapor", digits=(5, 1))
+    aapor_coop2 = fields.Float(string="COOP2", compute="_compute_aapor", digits=(5, 1))
+    aapor_coop3 = fields.Float(string="COOP3", compute="_compute_aapor", digits=(5, 1))
+    aapor_coop4 = fields.Float(string="COOP4", compute="_compute_aapor", digits=(5, 1))
+    aapor_ref1 = fields.Float(string="REF1", compute="_compute_aapor", digits=(5, 1))
+    aapor_ref2 = fields.Float(string="REF2", compute="_compute_aapor", digits=(5, 1))
+    aapor_ref3 = fields.Float(string="REF3", compute="_compute_aapor", digits=(5, 1))
+    aapor_con1 = fields.Float(string="CON1", compute="_compute_aapor", digits=(5, 1))
+    aapor_con2 = fields.Float(string="CON2", compute="_compute_aapor", digits=(5, 1))
+    aapor_con3 = fields.Float(string="CON3", compute="_compute_aapor", digits=(5, 1))
+
     _sql_constraints = [
         ("ring_seconds_min", f"CHECK(ring_seconds >= {MIN_RING_SECONDS})",
          "A dialed number must ring at least 15 seconds."),
@@ -117,6 +139,30 @@ class CallcenterCatiCampaign(models.Model):
             campaign.open_case_count = total - done
             campaign.complete_count = completes.get(campaign, 0)
             campaign.progress = 100.0 * done / total if total else 0.0
+
+    def _cati_aapor_counts(self):
+        """Cases per AAPOR category, by campaign id; a case never called is 3.11
+        (not attempted), of unknown eligibility (UH)."""
+        counts = {campaign.id: dict.fromkeys(aapor.CATEGORIES, 0) for campaign in self}
+        for campaign, category, count in self.env["callcenter.cati.case"]._read_group(
+                [("campaign_id", "in", self.ids)], ["campaign_id", "aapor_category"], ["__count"]):
+            counts[campaign.id][category or "UH"] += count
+        return counts
+
+    @api.depends("eligibility_estimate")
+    def _compute_aapor(self):
+        counts = self._cati_aapor_counts()
+        labels = dict(self.env["callcenter.cati.disposition"]._fields["aapor_category"]
+                      ._description_selection(self.env))
+        for campaign in self:
+            mine = counts[campaign.id]
+            rates = aapor.rates(mine, campaign.eligibility_estimate or None)
+            for name, value in rates.items():
+                campaign[f"aapor_{name.lower()}"] = 100.0 * value
+            campaign.aapor_counts_html = Markup(
+                "<table class='table table-sm w-auto'>%s</table>") % Markup("").join(
+                Markup("<tr><th class='pe-4'>%s</th><td class='text-end'>%s</td></tr>")
+                % (labels[key], mine[key]) for key in aapor.CATEGORIES)
 
     @api.constrains("tz_field_id")
     def _check_tz_field(self):

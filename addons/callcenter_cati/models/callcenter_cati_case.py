@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime, timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -13,7 +14,7 @@ CASE_STATES = [("new", "New"), ("retry", "To Call Again"), ("appointment", "Appo
                ("locked", "In Progress"), ("done", "Closed")]
 CALLABLE_STATES = ("new", "retry", "appointment")
 LOCK_TIMEOUT_MINUTES = 30
-MAX_PRIORITY = 100
+CANDIDATE_SLACK = 8
 EPOCH = datetime(2000, 1, 1)
 
 
@@ -121,14 +122,13 @@ class CallcenterCatiCase(models.Model):
 
     def write(self, vals):
         if "priority" in vals:
-            rank_by_boost = {}
+            ids_by_boost = {}
             for case in self:
-                rank_by_boost.setdefault(case.quota_boost, self.browse()).__ior__(case)
-            result = True
-            for boost, cases in rank_by_boost.items():
-                result &= super(CallcenterCatiCase, cases).write(
-                    {**vals, "rank": min(MAX_PRIORITY * 2, vals["priority"] + boost)})
-            return result
+                ids_by_boost.setdefault(case.quota_boost, []).append(case.id)
+            for boost, ids in ids_by_boost.items():
+                super(CallcenterCatiCase, self.browse(ids)).write(
+                    {**vals, "rank": vals["priority"] + boost})
+            return True
         return super().write(vals)
 
     # ------------------------------------------------------------
@@ -142,33 +142,32 @@ class CallcenterCatiCase(models.Model):
         Due appointments come first (the respondent chose the time, so calling
         windows do not apply), those made for this interviewer before those for
         anyone; then callable cases whose local time is inside a calling window,
-        by rank then by how long they have waited. `SKIP LOCKED` lets concurrent
-        pickers pass over each other's rows instead of waiting or colliding.
+        by rank then by how long they have waited.
         """
         now = now or utc_now()
         agent_id = agent.id if agent else None
         self.flush_model()
-        picked = self._cati_select(SQL("""
+        picked = self._cati_lock_candidates(lambda tried, count: SQL("""
             SELECT id FROM callcenter_cati_case
              WHERE campaign_id = %(campaign)s AND state = 'appointment' AND next_call <= %(now)s
                AND (appointment_agent_id IS NULL OR appointment_agent_id = %(agent)s)
                AND (agent_id IS NULL OR agent_id = %(agent)s)
+               AND id != ALL(%(tried)s::int[])
              ORDER BY appointment_agent_id IS NULL, next_call
-             LIMIT %(limit)s
-             FOR UPDATE SKIP LOCKED
-        """, campaign=campaign.id, now=now, agent=agent_id, limit=limit))
-        zones = campaign._cati_open_zones(now)
-        if len(picked) < limit and zones:
-            picked += self._cati_select(SQL("""
+             LIMIT %(count)s
+        """, campaign=campaign.id, now=now, agent=agent_id, tried=tried, count=count), limit)
+        zones = campaign._cati_open_zones(now) if len(picked) < limit else []
+        if zones:
+            picked += self._cati_lock_candidates(lambda tried, count: SQL("""
                 SELECT id FROM callcenter_cati_case
                  WHERE campaign_id = %(campaign)s AND state IN ('new', 'retry')
                    AND next_call <= %(now)s AND tz = ANY(%(zones)s)
                    AND (agent_id IS NULL OR agent_id = %(agent)s)
+                   AND id != ALL(%(tried)s::int[])
                  ORDER BY rank DESC, next_call
-                 LIMIT %(limit)s
-                 FOR UPDATE SKIP LOCKED
-            """, campaign=campaign.id, now=now, zones=zones, agent=agent_id,
-                limit=limit - len(picked)))
+                 LIMIT %(count)s
+            """, campaign=campaign.id, now=now, zones=zones, agent=agent_id, tried=tried,
+                count=count), limit - len(picked))
         if not picked:
             return self.browse()
         self.env.cr.execute(SQL(
@@ -178,6 +177,43 @@ class CallcenterCatiCase(models.Model):
         cases = self.browse(picked)
         cases.invalidate_recordset(["state", "locked_agent_id", "locked_at"])
         return cases
+
+    def _cati_lock_candidates(self, candidates, limit):
+        """Row-lock up to `limit` of the ids `candidates(tried, count)` lists, in order.
+
+        Odoo's transactions are REPEATABLE READ: a case another picker took and
+        committed after this transaction began still looks callable here, and
+        locking it raises a serialization failure. Such a case is skipped (it is
+        taken), as are cases locked by pickers still in flight (SKIP LOCKED), so
+        concurrent pickers never wait for, collide with or fail on each other.
+        """
+        locked, tried = [], []
+        while len(locked) < limit:
+            ids = self._cati_select(candidates(tried, limit - len(locked) + CANDIDATE_SLACK))
+            if not ids:
+                break
+            tried += ids
+            while ids and len(locked) < limit:
+                chunk, ids = ids[:limit - len(locked)], ids[limit - len(locked):]
+                got = self._cati_try_lock(chunk)
+                if got is None:
+                    got = [case_id for case_id in chunk if self._cati_try_lock([case_id])]
+                locked += got
+        return locked
+
+    def _cati_try_lock(self, ids):
+        """The ids of `ids` now locked by this transaction, or None when one of them
+        changed since its snapshot."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM callcenter_cati_case WHERE id = ANY(%s) "
+                    "AND state IN ('new', 'retry', 'appointment') "
+                    "FOR NO KEY UPDATE SKIP LOCKED", ids), log_exceptions=False)
+                got = {row[0] for row in self.env.cr.fetchall()}
+        except psycopg2.errors.SerializationFailure:
+            return None
+        return [case_id for case_id in ids if case_id in got]
 
     def _cati_select(self, query):
         self.env.cr.execute(query)
@@ -239,11 +275,11 @@ class CallcenterCatiCase(models.Model):
         })
 
     def _cati_apply_outcome(self, attempt, disposition, note=False, callback_at=False,
-                            callback_agent=False):
+                            callback_agent=False, now=None):
         """Close `attempt` with `disposition` and move the case on: final, appointment,
         retry after the delay, or closed when its calls or numbers run out."""
         self.ensure_one()
-        now = fields.Datetime.now()
+        now = now or fields.Datetime.now()
         if disposition.is_complete and self.campaign_id.quota_ids._cati_full_cells(self):
             disposition = self.env.ref("callcenter_cati.disposition_quota_full")
         if disposition.note_required and not (note or "").strip():

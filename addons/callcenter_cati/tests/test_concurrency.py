@@ -1,0 +1,77 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import threading
+from collections import Counter
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+
+from .common import MONDAY_0200_UTC
+
+PICKERS = 20
+CASES = 300
+
+
+@tagged("callcenter", "post_install", "-at_install")
+class TestConcurrentPicks(BaseCase):
+    """Twenty pickers on their own database connections and transactions, all at
+    once: every case is handed out exactly once (SKIP LOCKED), nobody waits."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = sql_db.db_connect(get_db_name())
+        with self.db.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            campaign = env["callcenter.cati.campaign"].create({
+                "name": "Concurrency",
+                "window_ids": [(0, 0, {"weekday": str(day), "hour_from": 0, "hour_to": 24})
+                               for day in range(7)],
+            })
+            env["callcenter.cati.case"].create([
+                {"campaign_id": campaign.id, "name": f"R{index}", "tz": "Asia/Shanghai",
+                 "priority": index % 100} for index in range(CASES)])
+            self.campaign_id = campaign.id
+            cr.commit()
+        self.addCleanup(self._drop)
+
+    def _drop(self):
+        with self.db.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["callcenter.cati.campaign"].browse(self.campaign_id).unlink()
+            cr.commit()
+
+    def test_every_case_once(self):
+        picked, errors = [], []
+        barrier = threading.Barrier(PICKERS, timeout=30)
+        # Environments are made here: the thread running the tests holds the registry
+        # lock, which Environment() takes, for as long as the tests run.
+        cursors = [self.db.cursor() for _i in range(PICKERS)]
+        envs = [api.Environment(cr, SUPERUSER_ID, {}) for cr in cursors]
+
+        def picker(env):
+            try:
+                campaign = env["callcenter.cati.campaign"].browse(self.campaign_id)
+                barrier.wait()
+                while True:
+                    cases = env["callcenter.cati.case"]._cati_pick(campaign, now=MONDAY_0200_UTC)
+                    env.cr.commit()
+                    if not cases:
+                        return
+                    picked.extend(cases.ids)
+            except Exception as exc:  # reported below: a thread cannot fail the test itself
+                errors.append(repr(exc))
+                barrier.abort()
+
+        threads = [threading.Thread(target=picker, args=(env,)) for env in envs]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(90)
+        finally:
+            for cr in cursors:
+                cr.close()
+        self.assertEqual(errors, [])
+        duplicates = [case for case, count in Counter(picked).items() if count > 1]
+        self.assertEqual(duplicates, [])
+        self.assertEqual(len(picked), CASES)

@@ -1,0 +1,170 @@
+"""Next-case pick at scale: 20 interviewers picking at once from a million cases.
+
+    python3 tests/bench/bench_cati_pick.py [--cases 1000000] [--pickers 20] [--picks 100]
+
+Creates (once) a database `callcenter_cati_bench` with callcenter_cati, a running
+campaign with calling windows and 20 interviewers, and --cases cases spread over
+six time zones (one of them outside its window at the bench's clock), with
+mixed priorities, retry times in the past and future, and 1% due appointments.
+Then --pickers processes (as Odoo's prefork workers are), each with its own
+database connection, start together and each pick --picks cases, one
+transaction per pick (`_cati_pick` + commit), as the console does. Prints the
+latency distribution and checks that no case was handed out twice.
+"""
+
+import argparse
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from odoo_env import ODOO_CONF, ensure_postgres, find_odoo  # noqa: E402
+
+DB = "callcenter_cati_bench"
+CLOCK = datetime(2026, 11, 23, 2, 0, 0)  # Monday 10:00 in Shanghai, 21:00 Sunday in New York
+ZONES = ["Asia/Shanghai"] * 14 + ["Asia/Urumqi", "Asia/Hong_Kong", "America/New_York",
+                                  "Europe/Berlin", "Asia/Tokyo", "Asia/Singapore"]
+
+
+def database_exists():
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc",
+                          f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
+                         capture_output=True, text=True).stdout.strip()
+    return out == "1"
+
+
+def install(odoo):
+    if database_exists():
+        return
+    subprocess.run([*odoo.command(), f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
+                    f"--database={DB}", "--init=callcenter_cati", "--without-demo=all",
+                    "--stop-after-init", "--log-level=warn"], check=True, cwd=ROOT)
+
+
+def open_registry(odoo):
+    sys.path.insert(0, str(odoo.package_dir.parent))
+    import odoo as odoo_pkg
+    odoo_pkg.tools.config.parse_config([f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
+                                        f"--database={DB}", "--log-level=warn"])
+    return odoo_pkg, odoo_pkg.modules.registry.Registry(DB)
+
+
+def seed(odoo_pkg, registry, cases):
+    """The campaign and its cases, written with one INSERT ... SELECT: the import is
+    measured by bench_cati_import.py, this bench measures picking."""
+    from odoo import SUPERUSER_ID, api
+    from odoo.tools import SQL
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        campaign = env["callcenter.cati.campaign"].search([("name", "=", "Bench pick")], limit=1)
+        if campaign and campaign.case_count == cases:
+            cr.execute(SQL("UPDATE callcenter_cati_case SET state = 'new', locked_agent_id = NULL "
+                           "WHERE campaign_id = %s AND state = 'locked'", campaign.id))
+            return campaign.id, campaign.agent_ids.ids
+        campaign.unlink()
+        pbx = env["callcenter.pbx"].search([], limit=1) or env["callcenter.pbx"].create(
+            {"name": "Bench PBX", "default_region": "CN"})
+        group = env.ref("callcenter_base.group_callcenter_agent")
+        agents = env["callcenter.agent"]
+        for index in range(20):
+            login = f"interviewer_{index}"
+            user = env["res.users"].search([("login", "=", login)]) or env["res.users"].create(
+                {"name": f"Interviewer {index}", "login": login, "groups_id": [(6, 0, group.ids)]})
+            agents |= agents.search([("user_id", "=", user.id)], limit=1) or agents.create(
+                {"user_id": user.id, "pbx_id": pbx.id, "extension": str(2000 + index),
+                 "interface": f"PJSIP/{2000 + index}"})
+        campaign = env["callcenter.cati.campaign"].create({
+            "name": "Bench pick",
+            "agent_ids": [(6, 0, agents.ids)],
+            "tz": "Asia/Shanghai",
+            "window_ids": [(0, 0, {"weekday": str(day), "hour_from": 9, "hour_to": 21})
+                           for day in range(7)],
+        })
+        print(f"seeding {cases:,} cases ...", flush=True)
+        started = time.perf_counter()
+        cr.execute(SQL("""
+            INSERT INTO callcenter_cati_case
+                (campaign_id, company_id, name, reference, data, state, priority, rank, quota_boost,
+                 next_call, tz, call_count, create_uid, create_date, write_uid, write_date)
+            SELECT %(campaign)s, %(company)s, 'Respondent ' || n, 'S' || n,
+                   jsonb_build_object('region', CASE WHEN n %% 2 = 0 THEN 'north' ELSE 'south' END),
+                   CASE WHEN n %% 100 = 0 THEN 'appointment' WHEN n %% 3 = 0 THEN 'retry'
+                        WHEN n %% 10 = 1 THEN 'done' ELSE 'new' END,
+                   (n * 7919) %% 101, (n * 7919) %% 101, 0,
+                   CASE WHEN n %% 100 = 0 THEN %(clock)s - interval '1 minute' * (n %% 50)
+                        WHEN n %% 3 = 0 THEN %(clock)s + interval '1 minute' * ((n %% 240) - 120)
+                        ELSE '2000-01-01' END,
+                   (%(zones)s::varchar[])[1 + n %% %(nzones)s],
+                   CASE WHEN n %% 3 = 0 THEN 1 + n %% 5 ELSE 0 END,
+                   1, now(), 1, now()
+              FROM generate_series(1, %(cases)s) AS n
+        """, campaign=campaign.id, company=campaign.company_id.id, clock=CLOCK, zones=ZONES,
+            nzones=len(ZONES), cases=cases))
+        cr.execute("ANALYZE callcenter_cati_case")
+        print(f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
+        return campaign.id, agents.ids
+
+
+def picker(index, campaign_id, agent_id, picks, barrier, results):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    registry = odoo.modules.registry.Registry(DB)
+    timings, ids = [], []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        campaign = env["callcenter.cati.campaign"].browse(campaign_id)
+        agent = env["callcenter.agent"].browse(agent_id)
+        Case = env["callcenter.cati.case"]
+        barrier.wait()
+        for _i in range(picks):
+            started = time.perf_counter()
+            case = Case._cati_pick(campaign, agent, now=CLOCK)
+            cr.commit()
+            timings.append((time.perf_counter() - started) * 1000)
+            ids.extend(case.ids)
+            env.invalidate_all()
+    results.put((index, timings, ids))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--pickers", type=int, default=20)
+    parser.add_argument("--picks", type=int, default=100)
+    args = parser.parse_args()
+    ensure_postgres()
+    odoo = find_odoo()
+    install(odoo)
+    odoo_pkg, registry = open_registry(odoo)
+    campaign_id, agent_ids = seed(odoo_pkg, registry, args.cases)
+    odoo_pkg.sql_db.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(args.pickers), context.Queue()
+    workers = [context.Process(target=picker, args=(index, campaign_id, agent_ids[index % len(agent_ids)],
+                                                     args.picks, barrier, results))
+               for index in range(args.pickers)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    collected = [results.get() for _worker in workers]
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    timings = sorted(t for _index, series, _ids in collected for t in series)
+    ids = [case_id for _index, _series, picked in collected for case_id in picked]
+    quantiles = statistics.quantiles(timings, n=100)
+    print(f"next-case pick: {args.cases:,} cases, {args.pickers} pickers at once, "
+          f"{len(timings):,} picks in {elapsed:.1f} s")
+    print(f"  latency ms: p50 {quantiles[49]:.1f}  p95 {quantiles[94]:.1f}  p99 {quantiles[98]:.1f}  "
+          f"max {timings[-1]:.1f}  (target p95 < 20 ms)")
+    print(f"  cases handed out: {len(ids):,}, twice: {len(ids) - len(set(ids))}")
+
+
+if __name__ == "__main__":
+    main()
