@@ -230,13 +230,20 @@ class SampleReader:
             except csv.Error as error:
                 raise SampleFileError("csv", number + 1, str(error)) from error
             number += 1
-            if not any(cell is not None and cell != "" and not (
-                    isinstance(cell, str) and cell.isspace()) for cell in cells):
+            if _is_blank(cells):
                 continue
             if not header_seen:
                 header_seen = True
                 continue
             yield number, cells
+
+
+def _is_blank(cells):
+    try:
+        return not "".join(cells).strip()  # CSV: all strings, the fast way
+    except TypeError:
+        return all(cell is None or (isinstance(cell, str) and not cell.strip())
+                   for cell in cells)
 
 
 # ------------------------------------------------------------

@@ -282,7 +282,10 @@ class CallcenterCatiImport(models.TransientModel):
             if row.errors:
                 failed = True
             elif row.kept and row.tz is None:
-                row.tz = row.kept[0][2]
+                number, _column, zone = row.kept[0]
+                # A number the helper parsed: its country's metadata is loaded, so that
+                # parsing it again here cannot race with the helper.
+                row.tz = zone or plan.zones.zone(number)
         if failed:
             report.batch_failed(batch)
             return
@@ -338,7 +341,8 @@ def _raw_batches(reader, size, report, env):
 
 def _normalize_numbers(region, zones, indexes, raw_batch):
     """For each row, for each phone column, the [(piece, E.164 or None, zone)] of its
-    cell; `zones` is the import's _NumberZones.
+    cell; `zones` is the import's _NumberZones, and gives the zone of the row's first
+    number only (None for the others), the one whose zone the case almost always gets.
 
     A cell may hold several numbers ("138.../139..."). Pure: it runs in the
     import's helper thread.
@@ -347,6 +351,7 @@ def _normalize_numbers(region, zones, indexes, raw_batch):
     for _row_number, cells in raw_batch:
         width = len(cells)
         row = []
+        zone_of = zones.zone
         for index in indexes:
             text = cell_text(cells[index]) if index < width else ""
             if not text:
@@ -358,7 +363,8 @@ def _normalize_numbers(region, zones, indexes, raw_batch):
                 if piece.strip():
                     number = normalize_number(piece, region)
                     if E164.fullmatch(number):
-                        numbers.append((piece, number, zones.zone(number)))
+                        numbers.append((piece, number, zone_of and zone_of(number)))
+                        zone_of = None
                     else:
                         numbers.append((piece, None, None))
             row.append(numbers)
@@ -571,12 +577,13 @@ class _ImportPlan:
         gives them."""
         row = _Row(row_number)
         width = len(cells)
-        if self.check_decoding and any(UNDECODABLE in cell for cell in cells):
+        if self.check_decoding and UNDECODABLE in "".join(cells):
             row.errors.append(("", next(cell for cell in cells if UNDECODABLE in cell),
                                self.undecodable))
         for parser in self.parsers:
             raw = cells[parser.index] if parser.index < width else None
-            value, error = parser(raw)
+            result = parser.memo.get(raw) if raw.__class__ is str else None
+            value, error = result or parser(raw)
             if error:
                 row.errors.append((parser.column, raw, error))
             elif value is not None:
