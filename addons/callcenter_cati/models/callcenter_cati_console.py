@@ -377,6 +377,7 @@ class CallcenterCatiConsole(models.AbstractModel):
             "reference": case.reference or "",
             "campaign_id": campaign.id,
             "tz": case.tz,
+            "local_time": case.local_time,
             "state": case.state,
             "call_count": case.call_count,
             "max_calls": campaign.max_calls_per_case,

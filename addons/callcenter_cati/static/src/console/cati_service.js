@@ -27,6 +27,9 @@ export class CatiService {
             return;
         }
         this.busService.subscribe("callcenter.cati/case", (payload) => this._onCase(payload));
+        // Notifications older than the bus history are lost after a long
+        // disconnection: open consoles read their state again.
+        this.busService.addEventListener("reconnect", () => this.bus.trigger("reconnect"));
         this.busService.start();
     }
 

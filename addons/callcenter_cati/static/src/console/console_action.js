@@ -80,6 +80,7 @@ export class CatiConsoleAction extends Component {
             surveyDone: false,
         });
         useBus(this.cati.bus, "case", (ev) => this.onCasePushed(ev.detail));
+        useBus(this.cati.bus, "reconnect", () => this.load());
         onWillStart(() => this.load(this.props.action.context?.campaign_id || null));
         onMounted(() => this.cati.watch());
         onWillUnmount(() => this.cati.unwatch());
@@ -105,7 +106,7 @@ export class CatiConsoleAction extends Component {
                 );
                 removers.push(
                     this.hotkey.add("enter", () => this.confirm(), {
-                        isAvailable: () => this.canConfirm,
+                        isAvailable: () => this.canConfirm && this.enterConfirms(),
                     })
                 );
                 return () => removers.forEach((remove) => remove());
@@ -166,6 +167,16 @@ export class CatiConsoleAction extends Component {
 
     get callTime() {
         return this.call ? formatDuration(secondsSince(this.softphone.callSince, this.clock.now)) : "";
+    }
+
+    /** Enter confirms the outcome, unless it is meant for another focused button. */
+    enterConfirms() {
+        const active = document.activeElement;
+        return (
+            !active ||
+            active === document.body ||
+            Boolean(active.closest(".o_callcenter_cati_disposition_panel"))
+        );
     }
 
     get nextCallText() {
