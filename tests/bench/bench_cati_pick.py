@@ -93,15 +93,15 @@ def seed(odoo_pkg, registry, cases):
                 (campaign_id, company_id, name, reference, data, state, priority, rank, quota_boost,
                  next_call, tz, call_count, create_uid, create_date, write_uid, write_date)
             SELECT %(campaign)s, %(company)s, 'Respondent ' || n, 'S' || n,
-                   jsonb_build_object('region', CASE WHEN n %% 2 = 0 THEN 'north' ELSE 'south' END),
-                   CASE WHEN n %% 100 = 0 THEN 'appointment' WHEN n %% 3 = 0 THEN 'retry'
-                        WHEN n %% 10 = 1 THEN 'done' ELSE 'new' END,
-                   (n * 7919) %% 101, (n * 7919) %% 101, 0,
-                   CASE WHEN n %% 100 = 0 THEN %(clock)s - interval '1 minute' * (n %% 50)
-                        WHEN n %% 3 = 0 THEN %(clock)s + interval '1 minute' * ((n %% 240) - 120)
+                   jsonb_build_object('region', CASE WHEN mod(n, 2) = 0 THEN 'north' ELSE 'south' END),
+                   CASE WHEN mod(n, 100) = 0 THEN 'appointment' WHEN mod(n, 3) = 0 THEN 'retry'
+                        WHEN mod(n, 10) = 1 THEN 'done' ELSE 'new' END,
+                   mod(n::bigint * 7919, 101)::int, mod(n::bigint * 7919, 101)::int, 0,
+                   CASE WHEN mod(n, 100) = 0 THEN %(clock)s - interval '1 minute' * (mod(n, 50))
+                        WHEN mod(n, 3) = 0 THEN %(clock)s + interval '1 minute' * ((mod(n, 240)) - 120)
                         ELSE '2000-01-01' END,
-                   (%(zones)s::varchar[])[1 + n %% %(nzones)s],
-                   CASE WHEN n %% 3 = 0 THEN 1 + n %% 5 ELSE 0 END,
+                   (%(zones)s::varchar[])[1 + mod(n, %(nzones)s)],
+                   CASE WHEN mod(n, 3) = 0 THEN 1 + mod(n, 5) ELSE 0 END,
                    1, now(), 1, now()
               FROM generate_series(1, %(cases)s) AS n
         """, campaign=campaign.id, company=campaign.company_id.id, clock=CLOCK, zones=ZONES,

@@ -76,7 +76,10 @@ class CallcenterCatiCase(models.Model):
                 WHERE state IN ('new', 'retry');
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_appointment_idx
                 ON callcenter_cati_case (campaign_id, next_call)
-                WHERE state = 'appointment';
+                WHERE state = 'appointment' AND appointment_agent_id IS NULL;
+            CREATE INDEX IF NOT EXISTS callcenter_cati_case_appointment_agent_idx
+                ON callcenter_cati_case (campaign_id, appointment_agent_id, next_call)
+                WHERE state = 'appointment' AND appointment_agent_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_zone_idx
                 ON callcenter_cati_case (campaign_id, tz);
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_locked_idx
@@ -147,27 +150,21 @@ class CallcenterCatiCase(models.Model):
         now = now or utc_now()
         agent_id = agent.id if agent else None
         self.flush_model()
-        picked = self._cati_lock_candidates(lambda tried, count: SQL("""
-            SELECT id FROM callcenter_cati_case
-             WHERE campaign_id = %(campaign)s AND state = 'appointment' AND next_call <= %(now)s
-               AND (appointment_agent_id IS NULL OR appointment_agent_id = %(agent)s)
-               AND (agent_id IS NULL OR agent_id = %(agent)s)
-               AND id != ALL(%(tried)s::int[])
-             ORDER BY appointment_agent_id IS NULL, next_call
-             LIMIT %(count)s
-        """, campaign=campaign.id, now=now, agent=agent_id, tried=tried, count=count), limit)
+        common = SQL("campaign_id = %s AND next_call <= %s AND (agent_id IS NULL OR agent_id = %s)",
+                     campaign.id, now, agent_id)
+        queues = [
+            SQL("state = 'appointment' AND appointment_agent_id = %s", agent_id) if agent else None,
+            SQL("state = 'appointment' AND appointment_agent_id IS NULL"),
+        ]
+        picked = []
+        for condition in filter(None, queues):
+            picked += self._cati_lock_candidates(common, condition, SQL("next_call"),
+                                                 limit - len(picked))
         zones = campaign._cati_open_zones(now) if len(picked) < limit else []
         if zones:
-            picked += self._cati_lock_candidates(lambda tried, count: SQL("""
-                SELECT id FROM callcenter_cati_case
-                 WHERE campaign_id = %(campaign)s AND state IN ('new', 'retry')
-                   AND next_call <= %(now)s AND tz = ANY(%(zones)s)
-                   AND (agent_id IS NULL OR agent_id = %(agent)s)
-                   AND id != ALL(%(tried)s::int[])
-                 ORDER BY rank DESC, next_call
-                 LIMIT %(count)s
-            """, campaign=campaign.id, now=now, zones=zones, agent=agent_id, tried=tried,
-                count=count), limit - len(picked))
+            picked += self._cati_lock_candidates(
+                common, SQL("state IN ('new', 'retry') AND tz = ANY(%s)", zones),
+                SQL("rank DESC, next_call"), limit - len(picked))
         if not picked:
             return self.browse()
         self.env.cr.execute(SQL(
@@ -178,8 +175,9 @@ class CallcenterCatiCase(models.Model):
         cases.invalidate_recordset(["state", "locked_agent_id", "locked_at"])
         return cases
 
-    def _cati_lock_candidates(self, candidates, limit):
-        """Row-lock up to `limit` of the ids `candidates(tried, count)` lists, in order.
+    def _cati_lock_candidates(self, common, condition, order, limit):
+        """Row-lock up to `limit` callable cases matching `common` and `condition`, in
+        `order` (each queue of candidates has a partial index in that order).
 
         Odoo's transactions are REPEATABLE READ: a case another picker took and
         committed after this transaction began still looks callable here, and
@@ -189,7 +187,10 @@ class CallcenterCatiCase(models.Model):
         """
         locked, tried = [], []
         while len(locked) < limit:
-            ids = self._cati_select(candidates(tried, limit - len(locked) + CANDIDATE_SLACK))
+            ids = self._cati_select(SQL(
+                "SELECT id FROM callcenter_cati_case WHERE %s AND %s AND id != ALL(%s::int[]) "
+                "ORDER BY %s LIMIT %s",
+                common, condition, tried, order, limit - len(locked) + CANDIDATE_SLACK))
             if not ids:
                 break
             tried += ids
