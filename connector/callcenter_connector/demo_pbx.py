@@ -7,7 +7,11 @@ answers after a few rings and talks until the caller hangs up, every queue its
 members, every IVR route with a number its line (the default route answers on
 DID 400 when no IVR route has a number), and the traffic model
 (`simulator_traffic`, calls per hour per queue, `ivr=N` for the IVR lines)
-sends customers.
+sends customers. When Odoo has CATI (its configuration has a `cati` section),
+the numbers the dialer calls answer as a survey audience does: `contact=0.35`
+in `simulator_traffic` is the share of live answers, the others are busy,
+congested or ring out (`simulator.CustomerModel`); interviewers' phones answer
+dialer calls by themselves, as `[cc-cati]` asks them to.
 """
 
 import asyncio
@@ -15,7 +19,7 @@ import logging
 import re
 
 from .adapters.odoo import OdooRejected, OdooUnavailable
-from .simulator import SimulatorServer, TrafficModel
+from .simulator import CustomerModel, SimulatorServer, TrafficModel
 from .state.channels import device_key
 
 _logger = logging.getLogger(__name__)
@@ -24,6 +28,8 @@ LOCAL_AGENT = re.compile(r"^Local/(?P<ext>\d+)@agents$")
 DEMO_RING_SECONDS = 4.0
 DEFAULT_ROUTE_DID = "400"
 IVR_TRAFFIC = "ivr"
+CONTACT_TRAFFIC = "contact"
+DEMO_CONTACT_RATE = 0.35
 
 
 def parse_traffic(text):
@@ -107,6 +113,10 @@ async def start_demo_pbx(config, odoo):
         _logger.info("demo PBX: IVR on DID %s (fallback queue %s)", did, fallback)
     await server.start()
     traffic = parse_traffic(config.simulator_traffic)
+    contact_rate = traffic.pop(CONTACT_TRAFFIC, DEMO_CONTACT_RATE)
+    if "cati" in odoo_config:
+        server.customers.use_model(CustomerModel(contact_rate=contact_rate))
+        _logger.info("demo PBX: dialed numbers answer live %.0f%% of the time", contact_rate * 100)
     ivr_rate = traffic.pop(IVR_TRAFFIC, 0.0) if lines else 0.0
     rates = {q: r for q, r in traffic.items() if q in queues}
     if rates or ivr_rate:

@@ -159,9 +159,7 @@ class Outbox:
                               batch[0].get("seq"), exc)
                 if self.dead_letter:
                     self.dead_letter(batch[0], str(exc))
-            else:
-                if self.on_result:
-                    self.on_result(result)
+                result = None
             retry = RETRY_MIN_SECONDS
             batch_size = self.max_facts
             self._remove(batch)
@@ -169,6 +167,9 @@ class Outbox:
             self._note_calls(batch)
             self.sent_facts += len(batch)
             self.sent_batches += 1
+            if self.on_result and result is not None:
+                # After the batch left `pending`: what the answer says includes it.
+                self.on_result(result)
 
     def _note_calls(self, batch):
         """Remember which calls Odoo has, so that their rings can go straight out."""

@@ -1,5 +1,6 @@
 """The composition root: AMI events through the state machine into the outbox,
-Odoo's commands back to the PBX, and the IVR on the FastAGI server.
+Odoo's commands back to the PBX, the IVR on the FastAGI server, and the CATI
+dialer paced on the tick.
 
 Everything with I/O is injected (the AMI connection factory, the Odoo client,
 the clock), so tests drive the service against the simulator and a real Odoo
@@ -21,6 +22,7 @@ from .adapters.ami import AmiConnection
 from .adapters.command_server import CommandServer
 from .adapters.fastagi import FastAgiServer
 from .adapters.odoo import OdooClient, OdooRejected, OdooUnavailable
+from .dialer.dialer import Dialer
 from .ivr import FlowCache, IvrRuntime, Lookups, SoundSync
 from .outbox import Outbox
 from .spool import Spool
@@ -36,7 +38,7 @@ DRAIN_TIMEOUT_SECONDS = 10.0
 IVR_DRAIN_SECONDS = 5.0
 SNAPSHOT_ACTIONS = ({"Action": "CoreShowChannels"}, {"Action": "QueueStatus"})
 SPY_OPTIONS = {"listen": "qE", "whisper": "qEw", "barge": "qEB"}
-PBX_FREE_COMMANDS = frozenset({"ivr_refresh"})
+PBX_FREE_COMMANDS = frozenset({"ivr_refresh", "cati_refresh"})
 ATTACHMENTS = {"recording": None, "ivr": "voicemail"}
 ORIGINATE_REASONS = {"0": "no such device or not registered", "1": "no answer", "3": "no answer",
                      "5": "busy", "8": "congestion or device unavailable"}
@@ -64,6 +66,10 @@ class ConnectorService:
         self.ivr = IvrRuntime(self.flows, self.lookups, self._submit, pbx_id=self._ivr_pbx_id,
                               voicemail_path=config.voicemail_path, clock=clock)
         self.fastagi.add_route("callcenter-ivr", self.ivr.handle)
+        self.dialer = Dialer(self.odoo, self.tracker, submit=self._submit, spawn=self._spawn,
+                             ami=lambda: self.ami, pbx_id=lambda: self.pbx_id,
+                             now=self._pbx_now, outbound_context=config.outbound_context,
+                             timeout=config.odoo_timeout_seconds)
         self.stop_event = asyncio.Event()
         self.events_seen = 0
         self._tasks = set()
@@ -114,6 +120,7 @@ class ConnectorService:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self.lookups.close()
+        self.dialer.close()
         self.spool.close()
 
     def _spawn(self, coro, name):
@@ -140,9 +147,14 @@ class ConnectorService:
         self._last_event = (self.tracker.now, time.monotonic())
         if facts:
             self._submit(facts)
+        try:
+            self.dialer.handle(event)
+        except Exception:
+            _logger.exception("CATI dialer failed on %s event; skipped", event.get("event"))
 
     def _submit(self, facts):
-        self.outbox.submit([self._outgoing(fact) for fact in facts])
+        """Spool and queue facts; returns them as numbered by the outbox."""
+        return self.outbox.submit([self._outgoing(fact) for fact in facts])
 
     def _outgoing(self, fact):
         """A fact with the audio file it names (a recording, a voicemail) attached."""
@@ -176,11 +188,22 @@ class ConnectorService:
     async def _tick_loop(self):
         while not self.stop_event.is_set():
             await asyncio.sleep(TICK_SECONDS)
-            pbx_time, seen_at = self._last_event
-            now = max(pbx_time + (time.monotonic() - seen_at), 0.0)
+            now = self._pbx_now()
             facts = self.tracker.tick(now)
             if facts:
                 self._submit(facts)
+            try:
+                self.dialer.tick(now)
+            except Exception:
+                _logger.exception("CATI pacing failed; no call placed this tick")
+
+    def _pbx_now(self):
+        """PBX time: the last event's Timestamp plus the time since it came (the
+        connector's own clock until an event with a Timestamp has)."""
+        pbx_time, seen_at = self._last_event
+        if pbx_time <= 0:
+            return self.clock()
+        return pbx_time + (time.monotonic() - seen_at)
 
     # ------------------------------------------------------------------ AMI session
 
@@ -206,6 +229,7 @@ class ConnectorService:
         facts = self.tracker.end_snapshot(self.clock())
         if facts:
             self._submit(facts)
+        self.dialer.reconcile(set(self.tracker.calls), self._pbx_now())
         _logger.info("reconciled with the PBX: %d calls in flight", self.tracker.in_flight())
 
     # ------------------------------------------------------------------ Odoo
@@ -228,19 +252,34 @@ class ConnectorService:
     async def _config_loop(self):
         while not self.stop_event.is_set():
             await asyncio.sleep(CONFIG_REFRESH_SECONDS)
-            try:
-                self._apply_config(await self.odoo.connector_config(self.pbx_id))
-            except (OdooUnavailable, OdooRejected) as exc:
-                _logger.info("configuration refresh skipped: %s", exc)
+            await self._refresh_config()
+
+    async def _refresh_config(self):
+        confirmed = self._odoo_has()
+        try:
+            config = await self.odoo.connector_config(self.pbx_id)
+        except (OdooUnavailable, OdooRejected) as exc:
+            _logger.info("configuration refresh skipped: %s", exc)
+            return
+        self._apply_config(config, confirmed)
 
     def _on_result(self, result):
         if isinstance(result, dict) and result.get("config"):
             self._apply_config(result["config"])
 
-    def _apply_config(self, config):
+    def _apply_config(self, config, confirmed=None):
+        """`confirmed`: the dialer's facts Odoo had when it wrote `config` (by default,
+        those no longer waiting in the outbox: an ingest answer covers its batch)."""
         self.tracker.configure(config.get("agents") or {})
         self._odoo_last_seq = max(self._odoo_last_seq, int(config.get("last_seq") or 0))
         self.flows.note_stamp(config.get("ivr_stamp"))
+        self.dialer.configure(config.get("cati"),
+                              self._odoo_has() if confirmed is None else confirmed)
+
+    def _odoo_has(self):
+        """The dialer's unconfirmed facts that have left the outbox for Odoo."""
+        pending = self.outbox.pending if self.outbox is not None else {}
+        return [seq for seq in self.dialer.unconfirmed if ("seq", seq) not in pending]
 
     # ------------------------------------------------------------------ IVR
 
@@ -277,6 +316,13 @@ class ConnectorService:
         be waiting for this answer with the worker that would serve the fetch)."""
         self.flows.refresh_soon()
         return {"ok": True, "stamp": self.flows.stamp}
+
+    async def _command_cati_refresh(self):
+        """A campaign started, paused or closed: read the configuration now (in the
+        background, since Odoo may be waiting for this answer with the worker that
+        would serve the read)."""
+        self._spawn(self._refresh_config(), "cati refresh")
+        return {"ok": True, "campaigns": sorted(self.dialer.campaigns)}
 
     async def _command_originate(self, interface, number, caller_id, channel_id, other_channel_id):
         """Ring the agent's device, then the customer; answer within the failure window.

@@ -70,9 +70,11 @@ def test_predictive_counts_lines_already_ringing():
     assert plan(snapshot(free=8, talking=20, ringing=(1.0,) * fresh)).dial == 0
 
 
-def test_predictive_dials_for_wrap_ups_about_to_end_even_with_nobody_free():
-    assert lines_to_dial(snapshot(free=0, talking=20, wrapups=(3.0, 4.0, 6.0))) > 0
-    assert lines_to_dial(snapshot(free=0, talking=20, wrapups=(200.0,))) == 0
+def test_predictive_counts_on_wrap_ups_about_to_end_but_needs_a_free_interviewer():
+    """At most `max_dial_ratio` lines per free interviewer: nobody free, no line."""
+    alone = lines_to_dial(snapshot(free=3, talking=20))
+    assert lines_to_dial(snapshot(free=3, talking=20, wrapups=(3.0, 4.0, 6.0))) > alone
+    assert lines_to_dial(snapshot(free=0, talking=20, wrapups=(3.0, 4.0, 6.0))) == 0
 
 
 def test_a_low_contact_rate_dials_more_lines():
@@ -92,9 +94,10 @@ def test_fallback_when_the_30_day_ratio_is_over_the_cap():
 
 
 def test_fallback_when_dialing_ahead_would_pass_the_cap():
-    """3.00 % now, and a respondent waits whom no interviewer reaches in time: with the
-    lines ahead (for the wrap-ups ending in 6 s) the ratio would pass the cap."""
-    busy = {"free": 0, "talking": 20, "waiting": 1, "wrapups": (6.0,) * 4,
+    """3.00 % now, and three respondents wait for two interviewers: the third will be
+    abandoned; with the lines ahead (for the wrap-ups ending in 6 s) the ratio would
+    pass the cap."""
+    busy = {"free": 2, "talking": 20, "waiting": 3, "wrapups": (6.0,) * 4,
             "answer_cdf": lognormal_cdf(14.0, 0.3, 20)}
     ahead = plan(snapshot(**busy, abandoned=200, live=10000))
     assert ahead.mode == PREDICTIVE and ahead.dial > 0

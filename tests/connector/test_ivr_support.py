@@ -91,6 +91,7 @@ class FakeOdoo:
         self.lookup_answers = {}
         self.lookup_delay = 0.0
         self.latency = 0.0
+        self.delays = {}
         self.down = False
         self.unavailable = set()
         self.sound_files = {}
@@ -193,8 +194,8 @@ class FakeOdoo:
                     return self._answer(503, {"error": "down"})
                 with odoo.lock:
                     odoo.calls.append(method)
-                delay = odoo.latency + (odoo.lookup_delay if method == "callcenter_ivr_lookup"
-                                        else 0.0)
+                delay = odoo.latency + odoo.delays.get(method, 0.0) + (
+                    odoo.lookup_delay if method == "callcenter_ivr_lookup" else 0.0)
                 if delay:
                     time.sleep(delay)
                 with odoo.lock:

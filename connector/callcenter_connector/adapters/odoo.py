@@ -122,3 +122,9 @@ class OdooClient:
     async def ivr_lookup(self, pbx_id, caller, max_age_days):
         return await self.call("callcenter.pbx", "callcenter_ivr_lookup",
                                [[pbx_id], caller, max_age_days])
+
+    # CATI (callcenter_cati): see connector/CATI.md for the shapes.
+
+    async def cati_dial_cases(self, pbx_id, campaign_id, count):
+        return await self.call("callcenter.pbx", "callcenter_cati_dial_cases",
+                               [[pbx_id], campaign_id, count])

@@ -2,9 +2,9 @@
 
 Progressive keeps the lines in progress (ringing, or answered and waiting for
 an interviewer) at the number of free interviewers, so every respondent who
-answers has an interviewer waiting. Predictive dials ahead: it places as many
-lines as it can while the expected share of answered calls that find nobody
-within the connect window stays under a target well below the abandon cap.
+answers has an interviewer waiting. Predictive dials ahead, up to
+`max_dial_ratio` lines per free interviewer: it places as many lines as it
+can while each one's expected abandons stay under its share of the cap.
 
 The expectation looks at the next `ring_seconds`, second by second: by time
 t, the lines (ringing ones by how long they have rung, new ones from zero)
@@ -121,11 +121,11 @@ def plan(snapshot):
     cap = snapshot.abandon_cap
     if snapshot.live and snapshot.abandoned > cap * snapshot.live:
         return Plan(progressive, PROGRESSIVE, fallback=True)
-    if snapshot.max_dial_ratio * most_available(snapshot) < snapshot.in_progress + 1:
+    limit = math.floor(snapshot.max_dial_ratio * snapshot.free + 1e-9)
+    room = max(limit - snapshot.in_progress, progressive)
+    if room <= progressive:
         return Plan(progressive, PREDICTIVE)
     outlook = Outlook(snapshot)
-    limit = math.floor(snapshot.max_dial_ratio * outlook.available() + 1e-9)
-    room = max(limit - snapshot.in_progress, progressive)
     allowed = cap * PLANNED_SHARE_OF_CAP * outlook.contact
     dial = progressive
     abandons, live = outlook.expected(dial)
@@ -138,16 +138,6 @@ def plan(snapshot):
         abandons, live = outlook.expected(progressive)
         return Plan(progressive, PROGRESSIVE, True, abandons, live)
     return Plan(dial, PREDICTIVE, False, abandons, live)
-
-
-def most_available(snapshot):
-    """An upper bound of `Outlook.available`, cheap enough to skip the outlook when the
-    lines in progress already reach the dial ratio."""
-    wrapup = max(snapshot.wrapup_seconds, 0.0)
-    talk = max(snapshot.handle_seconds - wrapup, 1.0)
-    horizon = snapshot.ring_seconds + max(snapshot.connect_seconds, 1.0)
-    done = 1.0 - math.exp(-max(horizon - wrapup, 0.0) / talk)
-    return snapshot.free + len(snapshot.wrapups) + snapshot.talking * done
 
 
 class Outlook:
@@ -199,12 +189,6 @@ class Outlook:
             self.steps.append((arrivals, variance, share, share * (1.0 - share),
                                ready + snapshot.talking * done,
                                snapshot.talking * done * (1.0 - done)))
-        half = next((i for i, begin in enumerate(edges) if cdf[begin] >= 0.5), 0)
-        self.soon = snapshot.free + sum(item[4] for item in self.steps[:half])
-
-    def available(self):
-        """Interviewers free now or by the time half of the answers have come."""
-        return self.soon
 
     def expected(self, new_lines):
         """(expected abandons, expected live answers) with `new_lines` more calls."""
