@@ -15,9 +15,9 @@ function draftValues(fields) {
             field.type === "boolean"
                 ? Boolean(field.value)
                 : field.value === null || field.value === undefined
-                ? ""
-                : String(field.value),
-        ])
+                  ? ""
+                  : String(field.value),
+        ]),
     );
 }
 
@@ -52,7 +52,7 @@ export class CatiCasePanel extends Component {
 
     get localTime() {
         return DateTime.fromMillis(this.props.now, { zone: this.props.case.tz }).toFormat(
-            "ccc HH:mm"
+            "ccc HH:mm",
         );
     }
 

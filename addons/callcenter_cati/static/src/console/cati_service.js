@@ -49,21 +49,18 @@ export class CatiService {
             return;
         }
         this.closeNotification?.();
-        this.closeNotification = this.notification.add(
-            _t("A respondent is on the line for you."),
-            {
-                title: _t("Survey call"),
-                type: "info",
-                sticky: true,
-                buttons: [
-                    {
-                        name: _t("Open the console"),
-                        primary: true,
-                        onClick: () => this.actionService.doAction(CONSOLE_ACTION),
-                    },
-                ],
-            }
-        );
+        this.closeNotification = this.notification.add(_t("A respondent is on the line for you."), {
+            title: _t("Survey call"),
+            type: "info",
+            sticky: true,
+            buttons: [
+                {
+                    name: _t("Open the console"),
+                    primary: true,
+                    onClick: () => this.actionService.doAction(CONSOLE_ACTION),
+                },
+            ],
+        });
     }
 }
 

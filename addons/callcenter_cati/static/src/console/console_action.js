@@ -1,5 +1,13 @@
 /** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
-import { Component, markup, onMounted, onWillStart, onWillUnmount, useEffect, useState } from "@odoo/owl";
+import {
+    Component,
+    markup,
+    onMounted,
+    onWillStart,
+    onWillUnmount,
+    useEffect,
+    useState,
+} from "@odoo/owl";
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
@@ -90,28 +98,29 @@ export class CatiConsoleAction extends Component {
                 if (
                     pop &&
                     attempt &&
-                    (pop.id === attempt.call_id || (pop.linkedid && pop.linkedid === attempt.linkedid))
+                    (pop.id === attempt.call_id ||
+                        (pop.linkedid && pop.linkedid === attempt.linkedid))
                 ) {
                     this.softphone.dismissPop();
                 }
             },
-            () => [this.softphone.pop, this.state.case?.open_attempt]
+            () => [this.softphone.pop, this.state.case?.open_attempt],
         );
         useEffect(
             (keys) => {
                 const removers = [...keys].map((key) =>
                     this.hotkey.add(key, () => this.onShortcut(key), {
                         isAvailable: () => Boolean(this.state.case) && !this.state.busy,
-                    })
+                    }),
                 );
                 removers.push(
                     this.hotkey.add("enter", () => this.confirm(), {
                         isAvailable: () => this.canConfirm && this.enterConfirms(),
-                    })
+                    }),
                 );
                 return () => removers.forEach((remove) => remove());
             },
-            () => [this.shortcutKeys]
+            () => [this.shortcutKeys],
         );
     }
 
@@ -166,7 +175,9 @@ export class CatiConsoleAction extends Component {
     }
 
     get callTime() {
-        return this.call ? formatDuration(secondsSince(this.softphone.callSince, this.clock.now)) : "";
+        return this.call
+            ? formatDuration(secondsSince(this.softphone.callSince, this.clock.now))
+            : "";
     }
 
     /** Enter confirms the outcome, unless it is meant for another focused button. */

@@ -45,7 +45,7 @@ export class CatiDispositionPanel extends Component {
 
     get respondentNow() {
         return DateTime.fromMillis(this.props.now, { zone: this.props.tz }).toFormat(
-            "yyyy-MM-dd HH:mm"
+            "yyyy-MM-dd HH:mm",
         );
     }
 
@@ -56,12 +56,14 @@ export class CatiDispositionPanel extends Component {
     get callbackMissing() {
         const outcome = this.props.outcome;
         return Boolean(
-            this.selected?.is_appointment && !(outcome.callbackDate && outcome.callbackTime)
+            this.selected?.is_appointment && !(outcome.callbackDate && outcome.callbackTime),
         );
     }
 
     get canConfirm() {
-        return Boolean(this.selected) && !this.props.busy && !this.noteMissing && !this.callbackMissing;
+        return (
+            Boolean(this.selected) && !this.props.busy && !this.noteMissing && !this.callbackMissing
+        );
     }
 
     get confirmLabel() {
