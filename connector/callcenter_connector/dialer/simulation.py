@@ -21,11 +21,11 @@ so a run is reproducible to the last call.
 
 import heapq
 import itertools
-import math
 import random
 from collections import deque
 from dataclasses import dataclass
 
+from ..simulator.customers import lognormal
 from .pacing import PREDICTIVE, DialStats, Snapshot, plan
 
 TICK, RESOLVED, TIMEOUT, TALK_END, WRAP_END = range(5)
@@ -189,9 +189,8 @@ class Simulation:
     def _answer_delay(self):
         """Lognormal with mean `mean_answer`, redrawn until it falls within the ring time."""
         c = self.c
-        mu = math.log(c.mean_answer) - c.answer_sigma ** 2 / 2
         while True:
-            delay = self.rng.lognormvariate(mu, c.answer_sigma)
+            delay = lognormal(self.rng, c.mean_answer, c.answer_sigma)
             if 0.5 <= delay < c.ring_seconds:
                 return delay
 
@@ -224,8 +223,7 @@ class Simulation:
         self.session_live += 1
         self.talking += 1
         self.since[agent] = self.now
-        mu = math.log(self.c.mean_talk) - self.c.talk_sigma ** 2 / 2
-        talk = max(5.0, self.talks.lognormvariate(mu, self.c.talk_sigma))
+        talk = max(5.0, lognormal(self.talks, self.c.mean_talk, self.c.talk_sigma))
         self._at(self.now + talk, TALK_END, (agent, self.now))
 
     def _talk_end(self, agent, connected_at):

@@ -30,8 +30,7 @@ created and hung up at once, and the Originate fails without any dialing.
 import re
 
 from .dial_app import DialApp
-from .dialplan import Call, CdrTrail, Dialplan, run_app
-from .events import cel_extra
+from .dialplan import Call, CdrTrail, Dialplan, playback, run_app
 from .legs import ANSWER_TO_NEXT_PRIORITY, REFUSAL_CAUSES
 from .queue_app import QueueApp
 
@@ -196,10 +195,7 @@ class CatiCall(Call):
         yield QueueApp(self.queue_side, self.exten, "", connect, data)
         sound = str(one.variables.get("CC_CATI_ABANDON", ""))
         run_app(one, ev, 3, "Playback", sound)
-        ev.cel(one, "STREAM_BEGIN", extra=cel_extra(sound=sound, format="slin", language="en"))
-        yield ABANDON_MESSAGE_SECONDS
-        ev.cel(one, "STREAM_END")
-        ev.varset(one, "PLAYBACKSTATUS", "SUCCESS")
+        yield from playback(one, ev, sound, ABANDON_MESSAGE_SECONDS)
         run_app(one, ev, 4, "Hangup")
         self._target_hangup()
 

@@ -55,8 +55,8 @@ class CustomerModel:
 
     def draw(self, rng):
         if rng.random() < self.contact_rate:
-            return Outcome(ANSWER, _lognormal(rng, self.mean_answer, 0.5, low=1.0, high=14.0),
-                           _lognormal(rng, self.mean_talk, 0.6, low=10.0))
+            return Outcome(ANSWER, min(max(lognormal(rng, self.mean_answer, 0.5), 1.0), 14.0),
+                           max(lognormal(rng, self.mean_talk, 0.6), 10.0))
         draw = rng.random()
         if draw < self.busy_share:
             return Outcome(BUSY, rng.uniform(1.0, 5.0), None)
@@ -99,6 +99,6 @@ class Customers:
         return self.default
 
 
-def _lognormal(rng, mean, sigma, low=0.0, high=math.inf):
-    mu = math.log(mean) - sigma * sigma / 2
-    return min(max(rng.lognormvariate(mu, sigma), low), high)
+def lognormal(rng, mean, sigma):
+    """A lognormal draw of the given mean (not median): mu = ln(mean) - sigma^2 / 2."""
+    return rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma)

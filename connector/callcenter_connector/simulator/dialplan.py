@@ -10,6 +10,7 @@ reference extensions.conf readable as the sequence it is.
 import logging
 
 from .channels import UP
+from .events import cel_extra
 from .pbx import CdrRecord
 
 _logger = logging.getLogger(__name__)
@@ -209,6 +210,15 @@ def run_app(channel, events, priority, application, data=""):
     channel.priority = priority
     channel.application, channel.app_data = application, data
     events.newexten(channel, application, data)
+
+
+def playback(channel, events, sound, seconds):
+    """`Playback(<sound>)` for `seconds`, as a dialplan step: its stream in CEL, then
+    PLAYBACKSTATUS."""
+    events.cel(channel, "STREAM_BEGIN", extra=cel_extra(sound=sound, format="slin", language="en"))
+    yield seconds
+    events.cel(channel, "STREAM_END")
+    events.varset(channel, "PLAYBACKSTATUS", "SUCCESS")
 
 
 def answer_channel(channel, events, now):

@@ -13,8 +13,8 @@ import re
 from .agi_app import AgiApp, CallerKeys
 from .channels import UP
 from .dial_app import DialApp
-from .dialplan import ANSWER_SETTLE, Call, Dialplan, answer_channel, run_app
-from .events import cel_extra, format_time
+from .dialplan import ANSWER_SETTLE, Call, Dialplan, answer_channel, playback, run_app
+from .events import format_time
 from .legs import seconds_text
 from .pbx import CdrRecord
 from .queue_app import QueueApp
@@ -158,11 +158,7 @@ class InboundCall(Call):
         ev.mixmonitor_start(trunk)
 
     def _playback(self, sound):
-        self.ev.cel(self.trunk, "STREAM_BEGIN",
-                    extra=cel_extra(sound=sound, format="slin", language="en"))
-        yield PLAYBACK_SECONDS.get(sound, 1.0)
-        self.ev.cel(self.trunk, "STREAM_END")
-        self.ev.varset(self.trunk, "PLAYBACKSTATUS", "SUCCESS")
+        return playback(self.trunk, self.ev, sound, PLAYBACK_SECONDS.get(sound, 1.0))
 
     def _direct(self, did):
         agent_ext = "10" + did[2:]

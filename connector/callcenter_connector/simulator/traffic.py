@@ -12,11 +12,11 @@ logged-in, unpaused queue members chosen by the queue's strategy.
 """
 
 import logging
-import math
 import random
 from dataclasses import dataclass, field
 
 from . import operations
+from .customers import lognormal
 
 _logger = logging.getLogger(__name__)
 
@@ -57,8 +57,7 @@ class TrafficModel:
 
     def talk_seconds(self, rng):
         """Lognormal with mean `mean_talk`: mu = ln(mean) - sigma^2 / 2."""
-        mu = math.log(self.mean_talk) - self.talk_sigma ** 2 / 2
-        return max(1.0, rng.lognormvariate(mu, self.talk_sigma))
+        return max(1.0, lognormal(rng, self.mean_talk, self.talk_sigma))
 
 
 @dataclass
