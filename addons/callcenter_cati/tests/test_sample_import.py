@@ -313,6 +313,20 @@ class TestSampleImport(CallcenterCommon):
             ("+8613800138000", "phone", 10), ("+8613900139000", "mobile", 20),
             ("+8613700137000", "mobile", 30), ("+861065529988", "home tel", 40)])
 
+    def test_full_quota_cell_closes_new_cases(self):
+        region = self.campaign.field_ids.filtered(lambda f: f.key == "region")
+        self.env["callcenter.cati.quota"].create({
+            "campaign_id": self.campaign.id, "name": "North", "target": 1, "complete_count": 1,
+            "state": "full",
+            "condition_ids": [(0, 0, {"field_id": region.id, "value": "north"})],
+        })
+        self._import(self._csv([["R1", "", "13800138000", "", "north"],
+                                ["R2", "", "13800138001", "", "south"]], header=HEADER[:5]))
+        north, south = self._cases()
+        self.assertEqual((north.state, north.disposition_id),
+                         ("done", self.env.ref("callcenter_cati.disposition_quota_full")))
+        self.assertEqual(south.state, "new")
+
     # ------------------------------------------------------------
     # TIME ZONES
     # ------------------------------------------------------------

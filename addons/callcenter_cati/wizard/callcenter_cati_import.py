@@ -176,6 +176,9 @@ class CallcenterCatiImport(models.TransientModel):
             with self._cati_reader() as reader:
                 plan.check_decoding = reader.kind == "csv"
                 self._cati_import_rows(reader, plan, report)
+            if report.rows_imported:
+                # New respondents of a cell that is already full must not be called.
+                self.campaign_id.quota_ids.filtered(lambda q: q.state == "full")._cati_close_cases()
         finally:
             self.env.invalidate_all()
         self._cati_store_result(report, time.monotonic() - started)
