@@ -225,6 +225,8 @@ class CallcenterAgent(models.Model):
         return True
 
     def _callcenter_change_state_on_pbx(self, state, pause_reason_id=False):
+        """Queue members are logged in, paused and unpaused on the PBX; an agent in no
+        queue (outbound work only, e.g. preview survey calls) changes state in Odoo only."""
         self.ensure_one()
         if state not in SELECTABLE_STATES:
             raise UserError(_("Agents choose between available, paused and logged out."))
@@ -239,12 +241,11 @@ class CallcenterAgent(models.Model):
             {"queue": member.queue_id.asterisk_name, "penalty": member.penalty}
             for member in self.queue_member_ids if member.queue_id.active
         ]
-        if state != "logged_out" and not queues:
-            raise UserError(_("%(agent)s is not a member of any queue.", agent=self.name))
-        self.pbx_id._callcenter_command(
-            "agent_state", interface=self.interface, member_name=self.name, state=state,
-            reason=(reason.code or reason.name) if state == "paused" else "", queues=queues,
-        )
+        if queues:
+            self.pbx_id._callcenter_command(
+                "agent_state", interface=self.interface, member_name=self.name, state=state,
+                reason=(reason.code or reason.name) if state == "paused" else "", queues=queues,
+            )
         if self.state not in ("ringing", "on_call") or state == "paused":
             self._callcenter_set_state(state, reason if state == "paused" else False)
         self.user_id._bus_send("callcenter.agent/state", self._callcenter_agent_payload())

@@ -429,12 +429,16 @@ class CallcenterCall(models.Model):
             "direction": self.direction,
             "number": self.customer_number or "",
             "partner_id": self.partner_id.id or False,
-            "partner_name": self.partner_id.display_name or self.caller_name or "",
+            "partner_name": self.partner_id.display_name or self._callcenter_customer_name(),
             "queue": self.queue_id.name or "",
             "answered_at": fields.Datetime.to_string(self.answered_at) if self.answered_at else False,
             "started_at": fields.Datetime.to_string(self.started_at),
             "ended_at": fields.Datetime.to_string(self.ended_at) if self.ended_at else False,
         }
+
+    def _callcenter_customer_name(self):
+        """The caller ID name of the customer: on an outbound call the caller is the agent."""
+        return (self.caller_name or "") if self.direction != "outbound" else ""
 
     def _callcenter_pop_payload(self):
         """What the ringing agent sees: the number, matching contacts and their last calls."""
@@ -449,7 +453,7 @@ class CallcenterCall(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         return {
             **self._callcenter_softphone_payload(),
-            "caller_name": self.caller_name or "",
+            "caller_name": self._callcenter_customer_name(),
             "vip_level": self.partner_id.callcenter_vip_level or "0",
             "blacklisted": bool(self.env["callcenter.blacklist"]._callcenter_match(self.customer_number)),
             "partners": [

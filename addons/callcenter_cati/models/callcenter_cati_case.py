@@ -185,21 +185,31 @@ class CallcenterCatiCase(models.Model):
         taken), as are cases locked by pickers still in flight (SKIP LOCKED), so
         concurrent pickers never wait for, collide with or fail on each other.
         """
-        locked, tried = [], []
+        locked, tried, skip = [], [], 0
         while len(locked) < limit:
             ids = self._cati_select(SQL(
                 "SELECT id FROM callcenter_cati_case WHERE %s AND %s AND id != ALL(%s::int[]) "
-                "ORDER BY %s LIMIT %s",
-                common, condition, tried, order, limit - len(locked) + CANDIDATE_SLACK))
+                "ORDER BY %s OFFSET %s LIMIT %s",
+                common, condition, tried, order, skip, limit - len(locked) + CANDIDATE_SLACK))
             if not ids:
-                break
+                if not skip:
+                    break
+                skip = 0
+                continue
             tried += ids
+            stale = False
             while ids and len(locked) < limit:
                 chunk, ids = ids[:limit - len(locked)], ids[limit - len(locked):]
                 got = self._cati_try_lock(chunk)
                 if got is None:
-                    got = [case_id for case_id in chunk if self._cati_try_lock([case_id])]
+                    stale = True
+                    got = [case_id for case_id in chunk
+                           if len(chunk) > 1 and self._cati_try_lock([case_id])]
                 locked += got
+            if stale:
+                # Others took the head of the queue since this snapshot: jump past it
+                # rather than fail on each case they took.
+                skip = max(CANDIDATE_SLACK, skip * 2)
         return locked
 
     def _cati_try_lock(self, ids):
