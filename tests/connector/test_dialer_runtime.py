@@ -140,10 +140,10 @@ async def test_cati_refresh_needs_no_pbx_and_starts_a_campaign(tmp_path):
 
 @run_async
 async def test_a_slow_or_failing_odoo_does_not_hold_up_the_pbx_events(tmp_path):
-    """Cases take 1.8 s to come (the lane's timeout is 2 s): meanwhile a queue call's
+    """Cases take 1.2 s to come (the lane's timeout is 2 s): meanwhile a queue call's
     events are followed and its facts reach Odoo; then the RPC fails: a back-off."""
     async with cati_stack(tmp_path, numbers=[ANSWERS]) as (pbx, odoo, service):
-        odoo.delays["callcenter_cati_dial_cases"] = 1.8
+        odoo.delays["callcenter_cati_dial_cases"] = 1.2
         await until(lambda: 12 in service.dialer.fetching)
         linkedid = await pbx.place_inbound_call(pbx.pbx.line_for_queue("support"),
                                                 "+8613900000001", "Wang Fang", hangup_after=2)
@@ -161,11 +161,14 @@ async def test_a_slow_or_failing_odoo_does_not_hold_up_the_pbx_events(tmp_path):
         assert answered_while_fetching == [True], "the call reached Odoo during the request"
         await until(lambda: odoo.ended(), timeout=15)
         odoo.unavailable.add("callcenter_cati_dial_cases")
+        await until(lambda: 12 not in service.dialer.fetching)
+        placed = service.dialer.placed
+        service.dialer.backoff_until[12] = 0.0
         with odoo.lock:
             odoo.numbers.append(ANSWERS)
         await until(lambda: service.dialer.backoff_until.get(12, 0) > time.monotonic() + 5)
         assert service.dialer.backoff_until[12] - time.monotonic() <= 10
-        assert service.dialer.placed == 1 and service.dialer.calls.calls == {}
+        assert service.dialer.placed == placed and not service.dialer.calls
 
 
 @run_async
@@ -173,7 +176,7 @@ async def test_an_empty_answer_backs_off_for_30_seconds(tmp_path):
     async with cati_stack(tmp_path, numbers=[]) as (pbx, odoo, service):
         await until(lambda: len(odoo.requests()) == 1)
         await until(lambda: 12 not in service.dialer.fetching)
-        assert 29 <= service.dialer.backoff_until[12] - time.monotonic() <= 30
+        assert 25 <= service.dialer.backoff_until[12] - time.monotonic() <= 30
         for _ in range(8):
             service.dialer.tick(service._pbx_now())
         assert len(odoo.requests()) == 1, "not asked again within the back-off"
