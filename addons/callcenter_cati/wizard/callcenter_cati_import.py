@@ -72,6 +72,8 @@ LOOSE_DATE = re.compile(r"(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\
 NUMBER_SEPARATORS = re.compile(r"[;,/|、，；]+")
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
 COPY_NULL = "\\N"
+# json.dumps with options builds an encoder per call; a million rows share this one.
+JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 ENCODINGS = [
     ("auto", "Detect"),
     ("utf-8", "UTF-8"),
@@ -433,6 +435,8 @@ class _FieldParser:
                 if isinstance(value, float) and not math.isfinite(value):
                     result = (None, self.env._("%(field)s: %(value)s is not a valid number",
                                                field=self.field.name, value=raw))
+                elif value.__class__ is str:
+                    result = (value.replace("\x00", ""), None)  # PostgreSQL refuses NUL
                 else:
                     result = (value, None)
             if len(self.memo) < PARSE_MEMO_SIZE:
@@ -492,6 +496,7 @@ class _ImportPlan:
                        for column in columns if column.role in SINGLE_ROLES]
         self.parsers = [_FieldParser(column.field_id, column.name, column.index)
                         for column in columns if column.role == "field"]
+        self.parser_slots = [(p.index, p.memo, p, p.key, p.column) for p in self.parsers]
         tz_field = campaign.tz_field_id
         self.tz_parser = next((p for p in self.parsers if tz_field and p.field == tz_field), None)
         pbx = campaign.pbx_id
@@ -583,16 +588,15 @@ class _ImportPlan:
         if self.check_decoding and UNDECODABLE in "".join(cells):
             row.errors.append(("", next(cell for cell in cells if UNDECODABLE in cell),
                                self.undecodable))
-        for parser in self.parsers:
-            raw = cells[parser.index] if parser.index < width else None
-            result = parser.memo.get(raw) if raw.__class__ is str else None
+        data = row.data
+        for index, memo, parser, key, column in self.parser_slots:
+            raw = cells[index] if index < width else None
+            result = memo.get(raw) if raw.__class__ is str else None
             value, error = result or parser(raw)
             if error:
-                row.errors.append((parser.column, raw, error))
+                row.errors.append((column, raw, error))
             elif value is not None:
-                if value.__class__ is str:
-                    value = value.replace("\x00", "")
-                row.data[parser.key] = value
+                data[key] = value
         for index, column, read in self.single:
             text = cell_text(cells[index]) if index < width else ""
             if text:
@@ -663,11 +667,12 @@ class _ImportPlan:
         case_line = self.case_table.line_format
         number_line = self.number_table.line_format
         default_priority = self.default_priority
+        to_json = JSON_ENCODER.encode
         for case_id, row in zip(case_ids, rows):
             priority = default_priority if row.priority is None else row.priority
             cases.write(case_line % (
                 case_id, _copy_text(row.reference), _copy_text(row.name),
-                _copy_text(json.dumps(row.data, ensure_ascii=False, separators=(",", ":"))),
+                _copy_text(to_json(row.data)),
                 priority, priority, _copy_text(row.tz), row.agent_id or COPY_NULL))
             for sequence, (number, label, _zone) in enumerate(row.kept, start=1):
                 numbers.write(number_line % (
