@@ -6,17 +6,19 @@ answers has an interviewer waiting. Predictive dials ahead, up to
 `max_dial_ratio` lines per free interviewer: it places as many lines as it
 can while each one's expected abandons stay under its share of the cap.
 
-The expectation looks at the next `ring_seconds`, second by second: by time
-t, the lines (ringing ones by how long they have rung, new ones from zero)
-have brought some answers, binomial with the measured contact rate and time
-to answer; interviewers who can take a call answered by t are the free ones
-and the busy ones through their call and wrap-up by t + connect window.
-Since a handle time is minutes and the horizon seconds, each interviewer
-takes at most one of these calls, so the calls left without an interviewer
-are the largest shortfall over t; a normal law approximates each shortfall,
-and its variance is what makes a small team dial more carefully than a large
-one. When the abandon ratio (Odoo's 30 days plus this session) would pass the
-cap, predictive falls back to progressive until the ratio is back under.
+The expectation looks at the next `ring_seconds` in steps of the connect
+window: in each step the lines (ringing ones by how long they have rung, new
+ones from zero) bring answers, binomial with the measured contact rate and
+time to answer, and interviewers come free (wrap-ups ending, calls ending).
+Interviewers freed in a step first take the respondents still waiting from
+the step before, who are abandoned if there are too few; the step's answers
+then take the idle interviewers. That balance is carried as a normal law,
+whose variance is what makes a small team dial more carefully than a large
+one (`Outlook`). Each line must bring less than its share of the cap in
+abandons, so lines likely to be abandoned cannot ride on safe ones. When the
+abandon ratio (Odoo's 30 days plus this session) is over the cap, or the
+lines ahead would take it over, predictive falls back to progressive until
+the ratio is back under.
 
 `DialStats` keeps what a campaign paces on (contact rate, handle time, the
 time-to-answer distribution) over its recent calls, starting from a cautious
@@ -38,13 +40,13 @@ DEFAULT_CONNECT_SECONDS = 2.0
 #: simplifications and chance.
 PLANNED_SHARE_OF_CAP = 0.75
 PRIOR_CONTACT_RATE = 0.5
-INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 PRIOR_HANDLE_SECONDS = 300.0
 PRIOR_ANSWER_SECONDS = 10.0
 PRIOR_ANSWER_SIGMA = 0.6
 PRIOR_WEIGHT = 20
 STATS_WINDOW = 300
+INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ It answers the questions a campaign manager asks before trusting a dialer —
 how many respondents hear the abandon message, how busy the interviewers
 are, how many interviews an hour — without a PBX and in no real time. The
 dialer decides with the same `pacing.plan` and `DialStats` as the connector,
-on the same kind of snapshot, every `tick_seconds` like the connector's tick.
+on the same kind of snapshot, every `tick_seconds` (a second; the connector
+ticks four times a second, which only dials sooner).
 
 The world: `interviewers` who talk (lognormal) and then wrap up (fixed, the
 connector's own wrap-up timer), numbers that answer live with probability
