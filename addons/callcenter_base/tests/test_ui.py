@@ -56,9 +56,8 @@ class LoopbackConnector:
         self.thread.join(2)
 
 
-@tagged("post_install", "-at_install", "callcenter")
-class TestCallcenterUi(HttpCase):
-    """The softphone systray, the screen pop and the wallboard in a real browser.
+class BusHttpCase(HttpCase):
+    """Browser tests that watch bus notifications arrive.
 
     Tests run without the websocket and never commit, so the bus would stay
     silent: the websocket is allowed (as in bus's WebsocketCase) and every bus
@@ -90,6 +89,11 @@ class TestCallcenterUi(HttpCase):
             for websocket in list(dispatch._channels_to_ws.get(channel, ())):
                 websocket.trigger_notification_dispatching()
         channels.clear()
+
+
+@tagged("post_install", "-at_install", "callcenter")
+class TestCallcenterUi(BusHttpCase):
+    """The softphone systray, the screen pop and the wallboard in a real browser."""
 
     def setUp(self):
         super().setUp()

@@ -94,22 +94,54 @@ class CallcenterCatiCampaign(models.Model):
 
     aapor_counts_html = fields.Html(string="Final Dispositions", compute="_compute_aapor",
                                     sanitize=False)
-    aapor_rr1 = fields.Float(string="RR1", compute="_compute_aapor", digits=(5, 1))
-    aapor_rr2 = fields.Float(string="RR2", compute="_compute_aapor", digits=(5, 1))
-    aapor_rr3 = fields.Float(string="RR3", compute="_compute_aapor", digits=(5, 1))
-    aapor_rr4 = fields.Float(string="RR4", compute="_compute_aapor", digits=(5, 1))
-    aapor_rr5 = fields.Float(string="RR5", compute="_compute_aapor", digits=(5, 1))
-    aapor_rr6 = fields.Float(string="RR6", compute="_compute_aapor", digits=(5, 1))
-    aapor_coop1 = fields.Float(string="COOP1", compute="_compute_aapor", digits=(5, 1))
-    aapor_coop2 = fields.Float(string="COOP2", compute="_compute_aapor", digits=(5, 1))
-    aapor_coop3 = fields.Float(string="COOP3", compute="_compute_aapor", digits=(5, 1))
-    aapor_coop4 = fields.Float(string="COOP4", compute="_compute_aapor", digits=(5, 1))
-    aapor_ref1 = fields.Float(string="REF1", compute="_compute_aapor", digits=(5, 1))
-    aapor_ref2 = fields.Float(string="REF2", compute="_compute_aapor", digits=(5, 1))
-    aapor_ref3 = fields.Float(string="REF3", compute="_compute_aapor", digits=(5, 1))
-    aapor_con1 = fields.Float(string="CON1", compute="_compute_aapor", digits=(5, 1))
-    aapor_con2 = fields.Float(string="CON2", compute="_compute_aapor", digits=(5, 1))
-    aapor_con3 = fields.Float(string="CON3", compute="_compute_aapor", digits=(5, 1))
+    aapor_rr1 = fields.Float(
+        string="RR1", compute="_compute_aapor", digits=(5, 1),
+        help="Response rate 1: completes / (interviews + eligible non-interviews + unknown eligibility).")
+    aapor_rr2 = fields.Float(
+        string="RR2", compute="_compute_aapor", digits=(5, 1),
+        help="Response rate 2: completes and partials / (interviews + eligible non-interviews + unknown eligibility).")
+    aapor_rr3 = fields.Float(
+        string="RR3", compute="_compute_aapor", digits=(5, 1),
+        help="Response rate 3: as RR1, counting only the estimated eligible share (e) of unknown cases.")
+    aapor_rr4 = fields.Float(
+        string="RR4", compute="_compute_aapor", digits=(5, 1),
+        help="Response rate 4: as RR2, counting only the estimated eligible share (e) of unknown cases.")
+    aapor_rr5 = fields.Float(
+        string="RR5", compute="_compute_aapor", digits=(5, 1),
+        help="Response rate 5: completes / (interviews + eligible non-interviews), unknown cases left out.")
+    aapor_rr6 = fields.Float(
+        string="RR6", compute="_compute_aapor", digits=(5, 1),
+        help="Response rate 6: completes and partials / (interviews + eligible non-interviews).")
+    aapor_coop1 = fields.Float(
+        string="COOP1", compute="_compute_aapor", digits=(5, 1),
+        help="Cooperation rate 1: completes / (interviews + refusals + other eligible).")
+    aapor_coop2 = fields.Float(
+        string="COOP2", compute="_compute_aapor", digits=(5, 1),
+        help="Cooperation rate 2: completes and partials / (interviews + refusals + other eligible).")
+    aapor_coop3 = fields.Float(
+        string="COOP3", compute="_compute_aapor", digits=(5, 1),
+        help="Cooperation rate 3: completes / (interviews + refusals).")
+    aapor_coop4 = fields.Float(
+        string="COOP4", compute="_compute_aapor", digits=(5, 1),
+        help="Cooperation rate 4: completes and partials / (interviews + refusals).")
+    aapor_ref1 = fields.Float(
+        string="REF1", compute="_compute_aapor", digits=(5, 1),
+        help="Refusal rate 1: refusals / (interviews + eligible non-interviews + unknown eligibility).")
+    aapor_ref2 = fields.Float(
+        string="REF2", compute="_compute_aapor", digits=(5, 1),
+        help="Refusal rate 2: as REF1, counting only the estimated eligible share (e) of unknown cases.")
+    aapor_ref3 = fields.Float(
+        string="REF3", compute="_compute_aapor", digits=(5, 1),
+        help="Refusal rate 3: refusals / (interviews + eligible non-interviews).")
+    aapor_con1 = fields.Float(
+        string="CON1", compute="_compute_aapor", digits=(5, 1),
+        help="Contact rate 1: contacted cases / (interviews + eligible non-interviews + unknown eligibility).")
+    aapor_con2 = fields.Float(
+        string="CON2", compute="_compute_aapor", digits=(5, 1),
+        help="Contact rate 2: as CON1, counting only the estimated eligible share (e) of unknown cases.")
+    aapor_con3 = fields.Float(
+        string="CON3", compute="_compute_aapor", digits=(5, 1),
+        help="Contact rate 3: contacted cases / (interviews + eligible non-interviews).")
 
     _sql_constraints = [
         ("ring_seconds_min", f"CHECK(ring_seconds >= {MIN_RING_SECONDS})",

@@ -3,12 +3,11 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from odoo.addons.bus.models.bus import channel_with_db, dispatch, hashable
-from odoo.addons.bus.websocket import WebsocketConnectionHandler
-from odoo.addons.callcenter_base.tests.common import CallcenterCommon
-from odoo.addons.callcenter_base.tests.test_ui import LoopbackConnector
+from odoo.addons.callcenter_base.tests.test_ui import BusHttpCase, LoopbackConnector
+
+from .common import CatiCommon
 
 INTERVIEWER_GROUPS = ("base.group_user,callcenter_base.group_callcenter_agent,"
                       "callcenter_base.group_callcenter_connector")
@@ -16,59 +15,22 @@ ALL_DAY = [(0, 0, {"weekday": str(day), "hour_from": 0.0, "hour_to": 24.0}) for 
 
 
 @tagged("callcenter")
-class TestCatiConsole(CallcenterCommon):
+class TestCatiConsole(CatiCommon):
     """The console's RPC methods, as the interviewers call them: a running preview
     campaign of the two agents, callable all week round."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.survey = cls.env["survey.survey"].create({
-            "title": "Household panel",
-            "access_mode": "token",
-            "question_and_page_ids": [
-                (0, 0, {"title": "Gender", "question_type": "simple_choice", "sequence": 1,
-                        "suggested_answer_ids": [(0, 0, {"value": "Female"}),
-                                                 (0, 0, {"value": "Male"})]}),
-            ],
-        })
-        cls.question_gender = cls.survey.question_ids
-        cls.answer_female = cls.question_gender.suggested_answer_ids[0]
-        cls.campaign = cls.env["callcenter.cati.campaign"].create({
-            "name": "Panel 2026",
-            "survey_id": cls.survey.id,
-            "pbx_id": cls.pbx.id,
-            "agent_ids": [(6, 0, (cls.agent | cls.agent_sales).ids)],
-            "team_lead_ids": [(6, 0, cls.user_lead.ids)],
-            "caller_id": "4008001234",
-            "window_ids": ALL_DAY,
+        cls.campaign.write({
+            "window_ids": [(5, 0, 0), *ALL_DAY],
             "field_ids": [
-                (0, 0, {"key": "region", "name": "Region", "field_type": "selection",
-                        "selection_values": "north,south"}),
                 (0, 0, {"key": "age", "name": "Age", "field_type": "integer"}),
                 (0, 0, {"key": "panel_id", "name": "Panel ID", "field_type": "char",
                         "editable": False}),
             ],
         })
-        cls.campaign.action_publish()
-        cls.campaign.action_start()
         cls.Console = cls.env["callcenter.cati.console"]
-        cls._sequence = 0
-
-    @classmethod
-    def _case(cls, numbers=1, **values):
-        cls._sequence += 1
-        return cls.env["callcenter.cati.case"].create({
-            "campaign_id": cls.campaign.id,
-            "name": f"Respondent {cls._sequence}",
-            "tz": values.pop("tz", "Asia/Shanghai"),
-            "number_ids": [(0, 0, {"number": f"+86138{cls._sequence:04d}{index:04d}",
-                                   "sequence": index}) for index in range(numbers)],
-            **values,
-        })
-
-    def disposition(self, key):
-        return self.env.ref(f"callcenter_cati.disposition_{key}")
 
     def setUp(self):
         super().setUp()
@@ -282,39 +244,10 @@ class TestCatiConsole(CallcenterCommon):
 
 
 @tagged("post_install", "-at_install", "callcenter")
-class TestCatiConsoleUi(HttpCase):
+class TestCatiConsoleUi(BusHttpCase):
     """The console in a real browser: a preview case from the next-case button to
     its outcome, the questionnaire answered in the console, a callback; and a
-    progressive case that the dialer puts through by the bus.
-
-    Tests never commit, so the bus would stay silent: the websocket is allowed and
-    every bus notification wakes its channel's websockets when its transaction is
-    flushed, as in callcenter_base's UI tests.
-    """
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.startClassPatcher(
-            patch.object(WebsocketConnectionHandler, "websocket_allowed", return_value=True))
-        Bus = type(cls.env["bus.bus"])
-        sendone = Bus._sendone
-
-        def _sendone(bus, target, notification_type, message):
-            sendone(bus, target, notification_type, message)
-            channels = bus.env.cr.precommit.data.setdefault("callcenter_cati_test.channels", set())
-            if not channels:
-                bus.env.cr.precommit.add(lambda: cls._wake_websockets(channels))
-            channels.add(hashable(channel_with_db(bus.env.cr.dbname, target)))
-
-        cls.startClassPatcher(patch.object(Bus, "_sendone", _sendone))
-
-    @staticmethod
-    def _wake_websockets(channels):
-        for channel in list(channels):
-            for websocket in list(dispatch._channels_to_ws.get(channel, ())):
-                websocket.trigger_notification_dispatching()
-        channels.clear()
+    progressive case that the dialer puts through by the bus."""
 
     def setUp(self):
         super().setUp()
