@@ -5,4 +5,5 @@ from . import test_dialer
 from . import test_quota
 from . import test_scheduler
 from . import test_console
+from . import test_i18n
 from . import test_sample_import
