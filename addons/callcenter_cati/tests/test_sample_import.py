@@ -164,6 +164,19 @@ class TestSampleImport(CallcenterCommon):
         self.assertEqual(second.number_ids.mapped("number"), ["+12125550100", "+8613900139000"])
         self.assertEqual(second.tz, "America/New_York")
 
+    def test_upload_is_stored_unindexed(self):
+        wizard = self._wizard(self._csv([["13800138000", "north"]], header=["phone", "region"]))
+        wizard.write({"file": base64.b64encode(self._csv([["13900139000", "south"]],
+                                                         header=["phone", "region"]))})
+        attachment = self.env["ir.attachment"].search([
+            ("res_model", "=", wizard._name), ("res_id", "=", wizard.id),
+            ("res_field", "=", "file")])
+        self.assertEqual((len(attachment), attachment.mimetype, attachment.index_content),
+                         (1, "application/csv", "application"))
+        wizard.action_preview()
+        self.assertEqual(wizard.column_ids[0].example, "13900139000")
+        self.assertIn(b"13900139000", base64.b64decode(wizard.file))
+
     def test_bad_files(self):
         for content, filename in ((b"", "empty.csv"), (b"\n\n", "blank.csv"),
                                   (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old.xls")):
