@@ -216,6 +216,7 @@ def run_import(odoo_package, registry, campaign_id, lead_id, path, batch_size):
             cr.commit()
             uploaded = time.monotonic()
         python_cpu, backend_cpu = time.process_time(), sum(backend.cpu_times()[:2])
+        rss_before = psutil.Process().memory_info().rss
         load_before = psutil.getloadavg()[0]
         with PeakRss() as import_rss:
             wizard.action_preview()
@@ -228,7 +229,7 @@ def run_import(odoo_package, registry, campaign_id, lead_id, path, batch_size):
                               "numbers_imported", "batches_failed", "error_count", "skip_count",
                               "duration"])[0]
     result.update(upload_s=uploaded - started, import_s=done - uploaded,
-                  upload_rss=upload_rss.peak, import_rss=import_rss.peak,
+                  upload_rss=upload_rss.peak, import_rss=import_rss.peak, rss_before=rss_before,
                   python_cpu=python_cpu, backend_cpu=backend_cpu,
                   load=(load_before, psutil.getloadavg()[0]))
     return result
@@ -247,7 +248,8 @@ def report(label, path, result):
           f"CPU: this process {result['python_cpu']:.0f} s, its PostgreSQL backend "
           f"{result['backend_cpu']:.0f} s; machine load {result['load'][0]:.1f} -> "
           f"{result['load'][1]:.1f} on {psutil.cpu_count()} CPUs", flush=True)
-    print(f"{label}: peak RSS during the import {result['import_rss'] / mb:.0f} MB; during "
+    print(f"{label}: peak RSS during the import {result['import_rss'] / mb:.0f} MB (from "
+          f"{result['rss_before'] / mb:.0f} MB before it); during "
           f"the upload ({result['upload_s']:.1f} s, Odoo's attachment indexing included) "
           f"{result['upload_rss'] / mb:.0f} MB; process peak so far "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
