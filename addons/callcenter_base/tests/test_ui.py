@@ -90,13 +90,8 @@ class BusHttpCase(HttpCase):
                 websocket.trigger_notification_dispatching()
         channels.clear()
 
-
-@tagged("post_install", "-at_install", "callcenter")
-class TestCallcenterUi(BusHttpCase):
-    """The softphone systray, the screen pop and the wallboard in a real browser."""
-
-    def setUp(self):
-        super().setUp()
+    def _tour_pbx(self):
+        """A PBX whose connector is a loopback command endpoint; returns the quiet env."""
         self.connector = LoopbackConnector()
         self.addCleanup(self.connector.close)
         env = self.env(context=dict(self.env.context, tracking_disable=True,
@@ -106,6 +101,16 @@ class TestCallcenterUi(BusHttpCase):
             "name": "Tour PBX", "default_region": "CN",
             "connector_url": self.connector.url, "connector_token": "tour-token",
         })
+        return env
+
+
+@tagged("post_install", "-at_install", "callcenter")
+class TestCallcenterUi(BusHttpCase):
+    """The softphone systray, the screen pop and the wallboard in a real browser."""
+
+    def setUp(self):
+        super().setUp()
+        env = self._tour_pbx()
         self.user_agent = new_test_user(env, "cc_tour_agent", groups=AGENT_GROUPS,
                                         name="Tour Agent", tz="Asia/Shanghai")
         self.user_lead = new_test_user(env, "cc_tour_lead", groups=LEAD_GROUPS,

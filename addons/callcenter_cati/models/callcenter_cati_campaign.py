@@ -336,6 +336,8 @@ class CallcenterCatiCampaign(models.Model):
 
     def _cati_abandon_counts(self, now=None):
         """(abandoned, live-answered) dialer calls of the last 30 days, per campaign id."""
+        if not self:
+            return {}
         since = (now or fields.Datetime.now()) - timedelta(days=ABANDON_WINDOW_DAYS)
         rows = self.env["callcenter.cati.attempt"].sudo()._read_group(
             [("campaign_id", "in", self.ids), ("dialed_at", ">=", since),

@@ -232,10 +232,16 @@ class CallcenterCatiCase(models.Model):
 
     def _cati_release(self):
         """Give locked cases back to the scheduler, in the state their history gives."""
-        for case in self.filtered(lambda c: c.state == "locked"):
-            pending = case.appointment_ids.filtered(lambda a: a.state == "pending")
-            state = "appointment" if pending else ("retry" if case.call_count else "new")
-            case.write({"state": state, "locked_agent_id": False, "locked_at": False})
+        locked = self.filtered(lambda c: c.state == "locked")
+        with_appointment = self.env["callcenter.cati.appointment"].search(
+            [("case_id", "in", locked.ids), ("state", "=", "pending")]).case_id
+        by_state = {}
+        for case in locked:
+            state = "appointment" if case in with_appointment else (
+                "retry" if case.call_count else "new")
+            by_state.setdefault(state, []).append(case.id)
+        for state, ids in by_state.items():
+            self.browse(ids).write({"state": state, "locked_agent_id": False, "locked_at": False})
 
     @api.model
     def _cati_release_stale(self):

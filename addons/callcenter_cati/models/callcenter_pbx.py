@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
 from .callcenter_cati_campaign import DIALER_MODES
@@ -53,15 +53,16 @@ class CallcenterPbx(models.Model):
         if not count:
             return []
         Blacklist = pbx.env["callcenter.blacklist"]
-        answer = []
-        for case in pbx.env["callcenter.cati.case"]._cati_pick(campaign, limit=count):
-            number = case._cati_dialable_number(Blacklist)
-            if not number:
-                continue
-            attempt = case._cati_start_attempt(number, mode=campaign.dial_mode)
-            answer.append({"case_id": case.id, "number_id": number.id, "number": number.number,
-                           "campaign_id": campaign.id, "attempt_id": attempt.id})
-        return answer
+        dialed = [(case, case._cati_dialable_number(Blacklist))
+                  for case in pbx.env["callcenter.cati.case"]._cati_pick(campaign, limit=count)]
+        dialed = [(case, number) for case, number in dialed if number]
+        now = fields.Datetime.now()
+        attempts = pbx.env["callcenter.cati.attempt"].create([{
+            "case_id": case.id, "number_id": number.id, "mode": campaign.dial_mode, "dialed_at": now,
+        } for case, number in dialed])
+        return [{"case_id": case.id, "number_id": number.id, "number": number.number,
+                 "campaign_id": campaign.id, "attempt_id": attempt.id}
+                for (case, number), attempt in zip(dialed, attempts)]
 
     def _callcenter_apply_other_facts(self, facts):
         cati = [fact for fact in facts if fact.get("type") == "cati"]

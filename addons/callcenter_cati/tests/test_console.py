@@ -5,7 +5,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.callcenter_base.tests.test_ui import BusHttpCase, LoopbackConnector
+from odoo.addons.callcenter_base.tests.test_ui import BusHttpCase
 
 from .common import CatiCommon
 
@@ -251,15 +251,7 @@ class TestCatiConsoleUi(BusHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.connector = LoopbackConnector()
-        self.addCleanup(self.connector.close)
-        env = self.env(context=dict(self.env.context, tracking_disable=True,
-                                    mail_create_nolog=True))
-        env.company.country_id = env.ref("base.cn")
-        self.pbx = env["callcenter.pbx"].create({
-            "name": "Tour PBX", "default_region": "CN",
-            "connector_url": self.connector.url, "connector_token": "tour-token",
-        })
+        env = self._tour_pbx()
         self.user = new_test_user(env, "cc_cati_interviewer", groups=INTERVIEWER_GROUPS,
                                   name="Tour Interviewer", tz="Asia/Shanghai")
         self.other_user = new_test_user(env, "cc_cati_other", groups=INTERVIEWER_GROUPS,
