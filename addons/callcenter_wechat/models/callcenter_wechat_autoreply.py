@@ -1,0 +1,24 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class CallcenterWechatAutoreply(models.Model):
+    _name = "callcenter.wechat.autoreply"
+    _description = "WeChat Keyword Auto-reply"
+    _order = "sequence, id"
+    _rec_name = "keyword"
+
+    account_id = fields.Many2one(
+        "callcenter.wechat.account", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    keyword = fields.Char(required=True)
+    match_mode = fields.Selection(
+        [("exact", "Whole message"), ("contains", "Contains")], default="exact", required=True
+    )
+    reply = fields.Text(required=True, translate=True)
+    route_to_agent = fields.Boolean(
+        help="Also open a conversation for an agent; otherwise the auto-reply settles the message."
+    )

@@ -1,0 +1,9 @@
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.callcenter_base.tests.common import untranslated_terms
+
+
+@tagged("callcenter")
+class TestTranslations(TransactionCase):
+    def test_zh_cn_complete(self):
+        self.assertEqual(untranslated_terms(self.env, "callcenter_wechat"), [])
