@@ -1,8 +1,33 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import logging
+import re
+
+from wechatpy.exceptions import WeChatClientException
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def render_placeholders(text, values):
+    """Replaces ``{name}`` by ``values[name]``; unknown names stay as they are.
+
+    A plain substitution rather than ``str.format``: the texts are edited by
+    users and must not reach attributes or items of the values.
+    """
+    if not text:
+        return text or ""
+    return PLACEHOLDER.sub(
+        lambda match: str(values[match[1]]) if match[1] in values else match[0], text
+    )
 
 
 class CallcenterWechatTemplate(models.Model):
+    """A WeChat template message sent to a contact's followers when another
+    module raises an event (e.g. a ticket changing stage)."""
+
     _name = "callcenter.wechat.template"
     _description = "WeChat Template Message"
     _order = "name, id"
@@ -23,3 +48,75 @@ class CallcenterWechatTemplate(models.Model):
     )
     url = fields.Char(string="URL", help="Opened when the follower taps the message; may use {placeholders}.")
     line_ids = fields.One2many("callcenter.wechat.template.line", "template_id", string="Fields")
+
+    # ------------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _wechat_notify(self, event_code, partner, values, url=None):
+        """Sends every active template of ``event_code`` to the partner's followers.
+
+        Other modules call this when something the customer cares about happens;
+        it must never break their transaction, so a follower WeChat refuses is
+        stored as a failed message and the others still get theirs.
+
+        :param event_code: e.g. ``helpdesk.ticket.stage``
+        :param partner: the contact; only their subscribed, bound followers receive it
+        :param values: ``{placeholder: value}`` for the lines and the URL
+        :param url: the page the message opens, instead of the template's URL
+        :return: the outbound ``callcenter.wechat.message`` records, sent or failed
+        """
+        Message = self.env["callcenter.wechat.message"]
+        if not partner:
+            return Message
+        # sudo: the caller (e.g. a helpdesk user changing a ticket) need not be a
+        # call-center user; templates and followers are read only to notify the
+        # partner the caller already acted upon.
+        templates = self.sudo().search([
+            ("event_code", "=", event_code), ("account_id.active", "=", True),
+        ])
+        followers = self.env["callcenter.wechat.follower"].sudo().search([
+            ("partner_id", "in", partner.ids),
+            ("subscribed", "=", True),
+            ("account_id", "in", templates.account_id.ids),
+        ])
+        messages = Message.sudo()
+        for template in templates:
+            for follower in followers.filtered(lambda f: f.account_id == template.account_id):
+                messages |= template._wechat_send_to(follower, values, url)
+        return messages
+
+    def _wechat_send_to(self, follower, values, url=None):
+        """Sends this template to one follower and stores the outcome."""
+        self.ensure_one()
+        template = self.with_context(lang=follower.partner_id.lang or self.env.lang)
+        data = {}
+        for line in template.line_ids:
+            data[line.key] = {"value": render_placeholders(line.value, values)}
+            if line.color:
+                data[line.key]["color"] = line.color
+        link = render_placeholders(url or template.url, values) or None
+        vals = {
+            "account_id": self.account_id.id,
+            "follower_id": follower.id,
+            "direction": "out",
+            "kind": "template",
+            "title": template.name,
+            "body": "\n".join(entry["value"] for entry in data.values()),
+            "url": link,
+            "wechat_time": fields.Datetime.now(),
+        }
+        account = self.account_id
+        try:
+            result = account._wechat_client().message.send_template(
+                follower.openid, self.template_id, data, url=link
+            )
+        except WeChatClientException as exc:
+            _logger.info(
+                "WeChat template %s to follower %s failed: %s", self.template_id, follower.id, exc
+            )
+            vals.update(state="failed", error=account._wechat_user_error(exc).args[0])
+        else:
+            vals.update(state="sent", msg_id=str(result.get("msgid") or "") or False)
+        return self.env["callcenter.wechat.message"].sudo().create(vals)

@@ -14,7 +14,9 @@ WeChat documents it (developers.weixin.qq.com/doc/offiaccount):
 * ``message/custom/send`` enforces the 48-hour customer-service window per
   openid (45015) once the test has told the fake when the follower last wrote;
 * ``menu/create`` checks WeChat's menu rules (40016-40027);
-* ``message/template/send`` requires a subscribed follower (43004).
+* ``message/template/send`` requires a subscribed follower (43004);
+* ``menu/get``, ``menu/delete``, ``qrcode/create``, ``media/upload``,
+  ``media/get``, ``user/info`` and ``getcallbackip`` answer as documented.
 
 Errors can be programmed (``fail_next``), every request is recorded
 (``requests``) and the token endpoint is counted (``token_count``). It uses
@@ -32,6 +34,7 @@ import itertools
 import json
 import secrets
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -162,6 +165,7 @@ class WeChatFake:
         with self._lock:
             self._requests = []
             self._failures = {}
+            self._delays = {}
             self._tokens = {}  # appid -> (token, expires_at)
             self._token_apps = {}  # token -> appid, every token ever issued
             self._token_counts = {}
@@ -199,6 +203,11 @@ class WeChatFake:
         """
         with self._lock:
             self._failures.setdefault(path, []).append(_Failure(errcode, errmsg, status, times))
+
+    def set_delay(self, path, seconds):
+        """Answer requests to ``path`` after ``seconds`` (a slow WeChat, a timeout)."""
+        with self._lock:
+            self._delays[path] = seconds
 
     def token_count(self, appid=None):
         """How many tokens were issued (for one AppID or all of them)."""
@@ -435,6 +444,13 @@ class WeChatFake:
             return _error(46003)
         return {"menu": menu}
 
+    def _menu_delete(self, appid, params, body):
+        self._menus.pop(appid, None)
+        return dict(OK)
+
+    def _callback_ip(self, appid, params, body):
+        return {"ip_list": ["127.0.0.1"]}
+
     def _qrcode_create(self, appid, params, body):
         action = body.get("action_name")
         scene = (body.get("action_info") or {}).get("scene") or {}
@@ -505,6 +521,8 @@ ENDPOINTS = {
     "media/get": WeChatFake._media_get,
     "menu/create": WeChatFake._menu_create,
     "menu/get": WeChatFake._menu_get,
+    "menu/delete": WeChatFake._menu_delete,
+    "getcallbackip": WeChatFake._callback_ip,
     "qrcode/create": WeChatFake._qrcode_create,
     "message/template/send": WeChatFake._template_send,
     "user/info": WeChatFake._user_info,
@@ -529,6 +547,9 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         prefix = "/cgi-bin/"
         path = url.path[len(prefix):] if url.path.startswith(prefix) else url.path.lstrip("/")
+        delay = self.server.fake._delays.get(path)
+        if delay:
+            time.sleep(delay)
         body = None
         if method == "POST":
             length = int(self.headers.get("Content-Length") or 0)
