@@ -1,2 +1,3 @@
 from . import test_i18n
 from . import test_wechat_client
+from . import test_portal
