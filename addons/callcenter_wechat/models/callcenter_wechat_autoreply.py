@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CallcenterWechatAutoreply(models.Model):
@@ -20,5 +20,18 @@ class CallcenterWechatAutoreply(models.Model):
     )
     reply = fields.Text(required=True, translate=True)
     route_to_agent = fields.Boolean(
+        string="Route to Agent",
         help="Also open a conversation for an agent; otherwise the auto-reply settles the message."
     )
+
+    @api.model
+    def _wechat_match(self, account, text):
+        """The first active auto-reply of `account`, in sequence order, whose keyword
+        matches `text`: the whole message or a part of it, ignoring case and the
+        spaces around."""
+        text = text.strip().casefold()
+        for autoreply in self.search([("account_id", "=", account.id)]):
+            keyword = autoreply.keyword.strip().casefold()
+            if keyword and (text == keyword if autoreply.match_mode == "exact" else keyword in text):
+                return autoreply
+        return self.browse()

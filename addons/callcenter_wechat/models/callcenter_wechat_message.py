@@ -1,5 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+from odoo import api, fields, models, modules
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 MESSAGE_KINDS = [
     ("text", "Text"),
@@ -26,6 +33,26 @@ MESSAGE_STATES = [
     ("sent", "Sent"),
     ("failed", "Failed"),
 ]
+
+CUSTOMER_KINDS = ("text", "image", "voice", "video", "shortvideo", "location", "link")
+"""What a customer writes or sends: it goes to an agent's conversation."""
+WECHAT_EVENTS = {
+    "subscribe": "subscribe",
+    "subscribe_scan": "subscribe",  # a follow through a parametric QR code (qrscene_…)
+    "unsubscribe": "unsubscribe",
+    "scan": "scan",
+    "click": "click",
+    "view": "view",
+    "location": "location",
+}
+"""wechatpy's event types this channel stores, and the event each is stored as."""
+WINDOW_EVENTS = ("subscribe", "scan", "click")
+"""Events that open WeChat's 48-hour customer-service window, as WeChat documents it:
+messages, follows, QR scans and CLICK menu buttons do; unfollows, VIEW links and the
+automatic location reports do not."""
+PROCESS_BATCH = 100
+PROCESS_TIME_BUDGET = 50
+"""Seconds one run of the processing cron works before it hands over to the next run."""
 
 
 class CallcenterWechatMessage(models.Model):
@@ -71,7 +98,306 @@ class CallcenterWechatMessage(models.Model):
     author_id = fields.Many2one("res.users", readonly=True, help="The agent who sent it.")
     state = fields.Selection(MESSAGE_STATES, required=True, readonly=True, index=True)
     error = fields.Text(readonly=True)
+    media_error = fields.Text(readonly=True, help="Why the photo, voice or video could not be downloaded from WeChat; the conversation can try again.")
+    autoreply_id = fields.Many2one(
+        "callcenter.wechat.autoreply", string="Auto-reply", readonly=True, ondelete="set null",
+        help="The keyword auto-reply that answered this message.",
+    )
+    reply_body = fields.Text(
+        string="Automatic Answer", readonly=True,
+        help="What the webhook answered at once: a keyword auto-reply, the welcome message "
+        "or the out-of-hours message.",
+    )
 
     _sql_constraints = [
         ("dedup_unique", "UNIQUE(account_id, dedup_key)", "This WeChat message is already stored."),
     ]
+
+    # ------------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------------
+
+    def action_wechat_retry(self):
+        """Process failed messages again, once what made them fail is fixed."""
+        failed = self.filtered(lambda message: message.state == "failed")
+        failed.write({"state": "received", "error": False})
+        if failed:
+            self.env.ref("callcenter_wechat.ir_cron_callcenter_wechat_process")._trigger()
+
+    # ------------------------------------------------------------------
+    # BUSINESS: reception (the webhook, in its request)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _wechat_receive(self, account, message):
+        """Store a message or event the webhook received and return the passive reply
+        text to answer at once ("" for none).
+
+        Runs within WeChat's 5-second budget, so it does no HTTP and no routing: it
+        stores the message once (a redelivery is answered the same way and stored no
+        second time), upserts the follower and triggers the processing cron, which
+        does the rest. Kinds and events this channel does not handle (mini-program
+        pages, card and scan-code events…) are logged and answered without storing.
+        `account` is the webhook's sudoed account; `message` a parsed wechatpy message.
+        """
+        values = self._wechat_values(message)
+        if values is None:
+            _logger.info(
+                "WeChat account %s: %s%s from %s not handled, answered without storing",
+                account.id, message.type, message.type == "event" and f" {message.event}" or "",
+                message.source,
+            )
+            return ""
+        now = fields.Datetime.now()
+        try:
+            sent_at = min(datetime.fromtimestamp(message.time, UTC).replace(tzinfo=None), now)
+        except (OverflowError, OSError) as exc:
+            raise ValueError("CreateTime out of range") from exc
+        opens_window = values["kind"] != "event" or values["event"] in WINDOW_EVENTS
+        follower = self.env["callcenter.wechat.follower"]._wechat_upsert(
+            account, message.source, inbound_at=sent_at if opens_window else None,
+            subscribed=values.get("event") != "unsubscribe",
+        )
+        reply, autoreply = self._wechat_passive_reply(account, follower, values, now)
+        values.update(
+            account_id=account.id,
+            company_id=account.company_id.id,
+            follower_id=follower.id,
+            direction="in",
+            wechat_time=sent_at,
+            state="received",
+            autoreply_id=autoreply.id or None,
+            reply_body=reply or None,
+            create_uid=self.env.uid,
+            create_date=now,
+            write_uid=self.env.uid,
+            write_date=now,
+        )
+        self.env.cr.execute(SQL(
+            "INSERT INTO callcenter_wechat_message (%s) VALUES (%s) "
+            "ON CONFLICT (account_id, dedup_key) DO NOTHING RETURNING id",
+            SQL(", ").join(SQL.identifier(column) for column in values),
+            SQL(", ").join(SQL("%s", value) for value in values.values()),
+        ))
+        if self.env.cr.fetchone():
+            self.env.ref("callcenter_wechat.ir_cron_callcenter_wechat_process")._trigger()
+        else:
+            _logger.info("WeChat account %s: %s redelivered, already stored",
+                         account.id, values["dedup_key"])
+        return reply
+
+    @api.model
+    def _wechat_values(self, message):
+        """The columns of a parsed wechatpy message, or None for a kind not handled.
+
+        Raises ValueError for a field that is not what WeChat sends (an element where
+        text is expected, a repeated element): the webhook answers 400.
+        """
+        kind = message.type
+        text = _text_of(message)
+        if kind == "event":
+            event = WECHAT_EVENTS.get(message.event)
+            if not event:
+                return None
+            values = {
+                "kind": "event",
+                "event": event,
+                # Events have no MsgId: WeChat documents sender + CreateTime as their key.
+                "dedup_key": f"{message.source}:{message.time}:{event}",
+            }
+            if message.event in ("subscribe_scan", "scan"):
+                values["event_key"] = text("scene_id")
+            elif event == "click":
+                values["event_key"] = text("key")
+            elif event == "view":
+                values["url"] = values["event_key"] = text("url")
+            elif event == "location":
+                values.update(latitude=message.latitude, longitude=message.longitude)
+            return values
+        if kind not in CUSTOMER_KINDS:
+            return None
+        msg_id = str(message.id) if message.id else None
+        values = {
+            "kind": kind,
+            "msg_id": msg_id,
+            "dedup_key": msg_id or f"{message.source}:{message.time}:{kind}",
+        }
+        if kind == "text":
+            values["body"] = text("content") or ""
+        elif kind == "image":
+            values.update(media_id=text("media_id"), url=text("image"))
+        elif kind == "voice":
+            values.update(media_id=text("media_id"), media_format=text("format"),
+                          recognition=text("recognition"))
+        elif kind in ("video", "shortvideo"):
+            values.update(media_id=text("media_id"), thumb_media_id=text("thumb_media_id"))
+        elif kind == "location":
+            values.update(latitude=float(text("location_x") or 0),
+                          longitude=float(text("location_y") or 0),
+                          scale=int(float(text("scale") or 0)), label=text("label"))
+        elif kind == "link":
+            values.update(title=text("title"), description=text("description"), url=text("url"))
+        return values
+
+    @api.model
+    def _wechat_passive_reply(self, account, follower, values, now):
+        """(text, auto-reply) to answer in the webhook's response.
+
+        A follow gets the welcome message; a text (or a voice message's recognised
+        text) matching a keyword gets that auto-reply; otherwise a customer message or
+        a menu click outside the account's business hours gets the out-of-hours
+        message. Texts are read in the bound contact's language, else the company's.
+        """
+        no_autoreply = self.env["callcenter.wechat.autoreply"]
+        if values["kind"] == "event" and values["event"] not in ("subscribe", "click"):
+            return "", no_autoreply
+        lang = follower.partner_id.lang or account.company_id.partner_id.lang
+        account = account.with_context(lang=lang)
+        if values.get("event") == "subscribe":
+            return account.welcome_message or "", no_autoreply
+        text = values.get("body") or values.get("recognition")
+        if text:
+            autoreply = no_autoreply.with_context(lang=lang)._wechat_match(account, text)
+            if autoreply:
+                return autoreply.reply, autoreply
+        if account.out_of_hours_message and self._wechat_closed(account, now):
+            return account.out_of_hours_message, no_autoreply
+        return "", no_autoreply
+
+    @api.model
+    def _wechat_closed(self, account, now):
+        """Whether `now` (naive UTC) is outside the account's business hours, in the
+        calendar's own time zone and counting its public holidays; never closed
+        without a calendar."""
+        calendar = account.resource_calendar_id
+        if not calendar:
+            return False
+        start = now.replace(tzinfo=UTC)
+        intervals = calendar._work_intervals_batch(start, start + timedelta(minutes=1))[False]
+        return not any(begin <= start < end for begin, end, _meta in intervals)
+
+    # ------------------------------------------------------------------
+    # BUSINESS: processing (the cron, after the webhook answered)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _wechat_process(self, batch_size=PROCESS_BATCH, time_budget=PROCESS_TIME_BUDGET,
+                        auto_commit=None):
+        """Process received messages: follow state, locations, QR binding, and the
+        customer's messages to their conversation.
+
+        Batches are taken with FOR UPDATE SKIP LOCKED, so two workers running this at
+        once never process the same message; in the cron each batch is committed, and
+        a run that used its time budget reports the rest as remaining so that the cron
+        runs again at once. A message that fails is marked failed with the error and
+        does not hold up the others. `auto_commit` defaults to committing outside tests.
+        """
+        if auto_commit is None:
+            auto_commit = not modules.module.current_test
+        started = time.monotonic()
+        done = 0
+        while time.monotonic() - started < time_budget:
+            # The SELECT must see the states written by the ORM (the last batch, a retry).
+            self.flush_model(["state", "error"])
+            self.env.cr.execute(SQL(
+                """
+                SELECT id FROM callcenter_wechat_message
+                 WHERE state = 'received' AND direction = 'in'
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                batch_size,
+            ))
+            messages = self.browse([row[0] for row in self.env.cr.fetchall()])
+            if not messages:
+                break
+            messages._wechat_process_batch()
+            done += len(messages)
+            if auto_commit:
+                self.env.cr.commit()
+        remaining = self.search_count([("state", "=", "received"), ("direction", "=", "in")])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _wechat_process_batch(self):
+        processed = self.browse()
+        for message in self:
+            try:
+                with self.env.cr.savepoint():
+                    message._wechat_process_one()
+            except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
+                message._wechat_fail(exc)
+            else:
+                processed |= message
+        to_attach = processed.filtered(lambda message: message._wechat_for_agent())
+        if to_attach:
+            processed -= to_attach._wechat_attach()
+        processed.write({"state": "processed", "error": False})
+
+    def _wechat_process_one(self):
+        """What a single inbound message changes besides conversations."""
+        self.ensure_one()
+        if self.kind != "event":
+            return
+        follower = self.follower_id
+        if self.event == "subscribe":
+            follower._wechat_set_subscribed(True, self.wechat_time, scene=self.event_key)
+        elif self.event == "unsubscribe":
+            follower._wechat_set_subscribed(False, self.wechat_time)
+        elif self.event == "location":
+            follower.write({"latitude": self.latitude, "longitude": self.longitude})
+        if self.event in ("subscribe", "scan") and self.event_key:
+            self.env["callcenter.wechat.qrcode"]._wechat_bind(follower, self.event_key)
+
+    def _wechat_for_agent(self):
+        """Whether this message goes to an agent's conversation: customer messages and
+        menu clicks do, unless a keyword auto-reply settled the message; a settled
+        message still joins a conversation already under way, for the agent's thread."""
+        self.ensure_one()
+        if self.kind not in CUSTOMER_KINDS and self.event != "click":
+            return False
+        if self.autoreply_id and not self.autoreply_id.route_to_agent:
+            return bool(self.env["callcenter.wechat.conversation"].search_count([
+                ("follower_id", "=", self.follower_id.id), ("state", "in", ("waiting", "open")),
+            ], limit=1))
+        return True
+
+    def _wechat_attach(self):
+        """Hand the messages to their conversations, all at once; should that fail,
+        one by one so that only the culprits fail. Returns the failed messages."""
+        Conversation = self.env["callcenter.wechat.conversation"]
+        try:
+            with self.env.cr.savepoint():
+                Conversation._wechat_attach_inbound(self)
+            return self.browse()
+        except Exception:  # noqa: BLE001 - retried one by one below
+            _logger.info("WeChat: attaching %s messages at once failed, retrying one by one",
+                         len(self), exc_info=True)
+        failed = self.browse()
+        for message in self:
+            try:
+                with self.env.cr.savepoint():
+                    Conversation._wechat_attach_inbound(message)
+            except Exception as exc:  # noqa: BLE001 - recorded on the message
+                message._wechat_fail(exc)
+                failed |= message
+        return failed
+
+    def _wechat_fail(self, exc):
+        _logger.warning("WeChat message %s (%s) failed: %s", self.id, self.dedup_key, exc,
+                        exc_info=exc)
+        self.write({"state": "failed", "error": str(exc) or type(exc).__name__})
+
+
+def _text_of(message):
+    """A reader of the message's text fields: None when absent, ValueError when the
+    element holds something else than text."""
+    def text(attribute):
+        value = getattr(message, attribute)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"{attribute}: not text")
+        return value
+    return text
