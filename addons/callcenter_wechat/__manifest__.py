@@ -27,6 +27,7 @@
         "views/callcenter_wechat_follow_report_views.xml",
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
+        "views/callcenter_wechat_inbox_views.xml",
         "wizard/callcenter_wechat_transfer_views.xml",
         "wizard/callcenter_wechat_close_views.xml",
         "views/callcenter_wechat_menus.xml",
