@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "security/callcenter_wechat_security.xml",
         "data/callcenter_wechat_data.xml",
+        "data/callcenter_wechat_conversation_data.xml",
         "views/callcenter_wechat_account_views.xml",
         "views/callcenter_wechat_follower_views.xml",
         "views/callcenter_wechat_message_views.xml",
@@ -30,6 +31,7 @@
         "views/callcenter_wechat_inbox_views.xml",
         "wizard/callcenter_wechat_transfer_views.xml",
         "wizard/callcenter_wechat_close_views.xml",
+        "wizard/callcenter_wechat_link_views.xml",
         "views/callcenter_wechat_menus.xml",
     ],
     "demo": [

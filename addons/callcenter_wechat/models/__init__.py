@@ -11,3 +11,4 @@ from . import callcenter_wechat_template_line
 from . import callcenter_wechat_qrcode
 from . import callcenter_wechat_follow_report
 from . import res_partner
+from . import callcenter_agent
