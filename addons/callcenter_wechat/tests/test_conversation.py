@@ -56,6 +56,23 @@ class TestConversation(ConversationFakeCommon):
         self.assertEqual(self.Conversation._wechat_attach_inbound(second), self.Conversation,
                          "an attached message is not attached again")
 
+    def test_processing_hands_messages_over(self):
+        """Through the inbound processing (the cron's work): the customer's text and
+        photo join one conversation, routed at once; a photo WeChat no longer has
+        stays in the thread with its download error."""
+        self._log_in(self.agent)
+        text = self._message()
+        photo = self._message(kind="image", media_id="MEDIA_GONE")
+        with mute_logger(CONVERSATION_LOGGER):
+            self.env["callcenter.wechat.message"]._wechat_process()
+        self.assertEqual((text | photo).mapped("state"), ["processed", "processed"])
+        conversation = text.conversation_id
+        self.assertEqual(photo.conversation_id, conversation)
+        self.assertEqual(conversation.agent_id, self.agent)
+        self.assertEqual(conversation.unread_count, 2)
+        self.assertTrue(photo.media_error)
+        self.assertTrue(conversation.media_missing)
+
     def test_message_after_close_opens_a_new_conversation(self):
         conversation = self._open()
         conversation.with_user(self.user_agent)._wechat_close(self.disposition)
