@@ -20,7 +20,8 @@ class CallcenterAgent(models.Model):
     def write(self, vals):
         grown = self.browse()
         if "chat_capacity" in vals:
-            grown = self.filtered(lambda agent: agent.chat_capacity < vals["chat_capacity"])
+            capacity = vals["chat_capacity"] or 0
+            grown = self.filtered(lambda agent: agent.chat_capacity < capacity)
         result = super().write(vals)
         if grown:
             self.env["callcenter.wechat.conversation"]._wechat_release(grown)

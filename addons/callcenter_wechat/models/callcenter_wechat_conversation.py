@@ -254,10 +254,11 @@ class CallcenterWechatConversation(models.Model):
         if partner:
             partner.check_access("read")
         follower = self.follower_id
-        if follower.partner_id != partner:
+        previous = follower.partner_id
+        if previous != partner:
             follower.partner_id = partner
             body = _("Linked to %(partner)s.", partner=partner.display_name) if partner else \
-                _("Unlinked from %(partner)s.", partner=self.partner_id.display_name)
+                _("Unlinked from %(partner)s.", partner=previous.display_name)
             # sudo: write access was checked above; posting a note on the chatter.
             self.sudo().message_post(body=body)
         return {"partner": [partner.id, partner.display_name] if partner else False}

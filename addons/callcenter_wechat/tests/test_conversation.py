@@ -328,6 +328,25 @@ class TestConversation(ConversationFakeCommon):
         self.assertEqual([(m["direction"], m["body"]) for m in later], [("out", "您好")])
         self.assertEqual(as_agent.wechat_thread(after_id=later[-1]["id"]), [])
 
+    def test_unlink_partner(self):
+        self.follower.partner_id = self.partner
+        conversation = self._open()
+        conversation.with_user(self.user_agent).action_wechat_link_partner(False)
+        self.assertFalse(self.follower.partner_id)
+        self.assertIn(self.partner.name, conversation.message_ids[0].body)
+
+    def test_views_load(self):
+        for user in (self.user_agent, self.user_lead):
+            views = self.Conversation.with_user(user).get_views(
+                [(False, kind) for kind in ("list", "form", "search", "pivot", "graph")])
+            self.assertIn("wechat_message_ids", views["views"]["form"]["arch"])
+        partner_form = self.env["res.partner"].with_user(self.user_agent).get_views([(False, "form")])
+        self.assertIn("action_view_wechat_conversations", partner_form["views"]["form"]["arch"])
+        plain_form = self.env["res.partner"].with_user(self.user_plain).get_views([(False, "form")])
+        self.assertNotIn("wechat_follower_ids", plain_form["views"]["form"]["arch"])
+        self.env["callcenter.wechat.follow.report"].with_user(self.user_lead).get_views(
+            [(False, kind) for kind in ("list", "search", "pivot", "graph")])
+
     def test_inbox_needs_an_agent(self):
         with self.assertRaisesRegex(UserError, "Only call center agents"):
             self.Conversation.with_user(self.user_plain).wechat_inbox()
