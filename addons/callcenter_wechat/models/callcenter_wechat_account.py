@@ -182,8 +182,14 @@ class CallcenterWechatAccount(models.Model):
         )
 
     def _wechat_forget_token(self):
-        # sudo: app_id is readable by all, this only needs the database name.
-        for app_id in set(self.sudo().mapped("app_id")):
+        """Drops the shared token of these accounts' AppIDs (in its own transaction).
+
+        Not while data files load: the token table may not even be committed yet
+        and no token can exist for an account being installed.
+        """
+        if self.env.context.get("install_filename"):
+            return
+        for app_id in set(self.mapped("app_id")):
             TokenStore(self.env.cr.dbname, app_id, fetch=None).clear()
 
     def _wechat_menu_payload(self):

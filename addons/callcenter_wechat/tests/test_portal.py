@@ -15,6 +15,8 @@ class TestWechatPortal(HttpCase):
         super().setUpClass()
         cls.fake = WeChatFake()
         cls.addClassCleanup(cls.fake.close)
+        # The portal offers the first account of the user's company: this one.
+        cls.env["callcenter.wechat.account"].search([]).active = False
         cls.account = cls.env["callcenter.wechat.account"].create({
             "name": "ACME 客服", "app_id": APP_ID, "app_secret": "portal-secret",
             "api_base_url": cls.fake.base_url,

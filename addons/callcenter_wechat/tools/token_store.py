@@ -114,4 +114,7 @@ class TokenStore:
     def clear(self):
         """Forget the token, e.g. after the AppSecret changed."""
         with self._cursor() as cr:
-            cr.execute("DELETE FROM callcenter_wechat_token WHERE app_id = %s", [self.app_id])
+            # The table is not there for other transactions while the module installs.
+            cr.execute("SELECT to_regclass('callcenter_wechat_token')")
+            if cr.fetchone()[0]:
+                cr.execute("DELETE FROM callcenter_wechat_token WHERE app_id = %s", [self.app_id])
