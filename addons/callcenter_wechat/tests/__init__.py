@@ -6,3 +6,4 @@ from . import test_stats
 from . import test_portal
 from . import test_inbound
 from . import test_webhook
+from . import test_ui
