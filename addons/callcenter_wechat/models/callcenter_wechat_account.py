@@ -89,7 +89,8 @@ class CallcenterWechatAccount(models.Model):
     def _compute_webhook_url(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
-            account.webhook_url = account.id and f"{base_url}/callcenter/wechat/{account.id}"
+            account_id = account._origin.id
+            account.webhook_url = account_id and f"{base_url}/callcenter/wechat/{account_id}"
 
     def _compute_follower_count(self):
         counts = dict(self.env["callcenter.wechat.follower"]._read_group(

@@ -199,6 +199,8 @@ class TestWechatToken(WechatAccountCase):
         self.fake.add_media("MEDIA_IN", b"voice bytes", "audio/amr", "voice.amr")
         response = self.account._wechat_client().media.download("MEDIA_IN")
         self.assertEqual(response.content, b"voice bytes")
+        self.fake.add_media("MEDIA_VIDEO", b"mp4 bytes", "video/mp4")
+        self.assertIn("video_url", self.account._wechat_client().media.download("MEDIA_VIDEO"))
         with self.assertRaises(WeChatClientException) as caught:
             self.account._wechat_client().media.download("MEDIA_GONE")
         self.assertIn("three days", self.account._wechat_user_error(caught.exception).args[0])
@@ -245,6 +247,10 @@ class TestWechatToken(WechatAccountCase):
         for field in ("app_secret", "token", "encoding_aes_key", "api_base_url"):
             with self.assertRaises(AccessError):
                 account.read([field])
+        arch = account.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="app_id"', arch)
+        self.assertNotIn("app_secret", arch)
+        self.assertNotIn("encoding_aes_key", arch)
         # The manager still uses the account: the client reads the secrets itself.
         account.action_wechat_test_connection()
 

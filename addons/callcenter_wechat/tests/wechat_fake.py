@@ -40,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 TOKEN_LIFETIME = 7200
+VIDEO_PATH = "video/"
 WINDOW = timedelta(hours=48)
 QR_DEFAULT_EXPIRE = 60
 QR_MAX_EXPIRE = 2592000
@@ -235,7 +236,11 @@ class WeChatFake:
                 self._tokens[appid] = (token[0], self.clock() - timedelta(seconds=1))
 
     def add_media(self, media_id, content, content_type="image/jpeg", filename=None):
-        """Serve ``content`` at media/get?media_id=…, as if a follower had sent it."""
+        """Serve ``content`` at media/get?media_id=…, as if a follower had sent it.
+
+        Like WeChat, media/get answers a video (``content_type`` video/…) with
+        ``{"video_url": …}``, an address on this fake that serves the bytes.
+        """
         with self._lock:
             self._media[media_id] = (content, content_type, filename or media_id)
 
@@ -296,6 +301,8 @@ class WeChatFake:
                 return self._json(_error(failure.errcode, failure.errmsg))
             if path == "token":
                 return self._json(self._token(params))
+            if path.startswith(VIDEO_PATH):
+                return self._video(path[len(VIDEO_PATH):])
             appid, error = self._check_token(params)
             if error:
                 return self._json(error)
@@ -391,12 +398,23 @@ class WeChatFake:
         return {"type": media_type, "media_id": media_id, "created_at": created_at}
 
     def _media_get(self, appid, params, body):
-        media = self._media.get(params.get("media_id"))
+        media_id = params.get("media_id")
+        media = self._media.get(media_id)
         if not media:
             return _error(40007)
         content, content_type, filename = media
+        if content_type.startswith("video/"):
+            # Videos are not served by media/get: it answers where to fetch them.
+            return {"video_url": f"{self.base_url.removesuffix('/cgi-bin/')}/{VIDEO_PATH}{media_id}"}
         headers = {"Content-disposition": f'attachment; filename="{filename}"'}
         return 200, content_type, content, headers
+
+    def _video(self, media_id):
+        """The download address media/get gives for a video (WeChat's CDN: no token)."""
+        media = self._media.get(media_id)
+        if not media or not media[1].startswith("video/"):
+            return 404, "text/plain", b"not found", {}
+        return 200, media[1], media[0], {}
 
     def _menu_create(self, appid, params, body):
         buttons = body.get("button")
