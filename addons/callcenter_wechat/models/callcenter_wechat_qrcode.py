@@ -38,7 +38,7 @@ class CallcenterWechatQrcode(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
     scene = fields.Char(required=True, index=True, readonly=True)
     ticket = fields.Char(readonly=True)
-    url = fields.Char(readonly=True, help="What the QR code encodes.")
+    url = fields.Char(string="URL", readonly=True, help="What the QR code encodes.")
     expires_at = fields.Datetime(readonly=True)
 
     _sql_constraints = [

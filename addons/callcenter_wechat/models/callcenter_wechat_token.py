@@ -16,7 +16,7 @@ class CallcenterWechatToken(models.Model):
     _description = "WeChat Access Token"
     _log_access = False
 
-    app_id = fields.Char(required=True, readonly=True)
+    app_id = fields.Char(string="AppID", required=True, readonly=True)
     access_token = fields.Char(readonly=True)
     expires_at = fields.Datetime(readonly=True)
 
