@@ -1,8 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from werkzeug.exceptions import NotFound
 from wechatpy.exceptions import WeChatClientException
+from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request

@@ -83,7 +83,8 @@ class CallcenterWechatTemplate(models.Model):
         ])
         messages = Message.sudo()
         for template in templates:
-            for follower in followers.filtered(lambda f: f.account_id == template.account_id):
+            account = template.account_id
+            for follower in followers.filtered(lambda f, account=account: f.account_id == account):
                 messages |= template._wechat_send_to(follower, values, url)
         return messages
 
