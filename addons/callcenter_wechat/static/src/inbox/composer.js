@@ -39,7 +39,7 @@ export class WechatComposer extends Component {
         });
         useEffect(
             () => this.resize(),
-            () => [this.props.draft]
+            () => [this.props.draft],
         );
     }
 
@@ -81,7 +81,7 @@ export class WechatComposer extends Component {
     /** A screenshot pasted into the box is sent as an image. */
     async onPaste(ev) {
         const file = [...(ev.clipboardData?.files || [])].find((f) =>
-            IMAGE_TYPES.split(",").includes(f.type)
+            IMAGE_TYPES.split(",").includes(f.type),
         );
         if (!file || this.props.disabled || this.props.busy) {
             return;

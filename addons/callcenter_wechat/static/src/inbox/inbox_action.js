@@ -102,7 +102,7 @@ export class WechatInboxAction extends Component {
     get composerDisabledReason() {
         if (!this.replyWindow.open) {
             return _t(
-                "The customer wrote more than 48 hours ago: WeChat accepts no reply until they write again."
+                "The customer wrote more than 48 hours ago: WeChat accepts no reply until they write again.",
             );
         }
         return "";
@@ -122,7 +122,7 @@ export class WechatInboxAction extends Component {
             return true;
         }
         return [conversation.name, conversation.partner?.[1], conversation.preview].some((text) =>
-            (text || "").toLowerCase().includes(filter)
+            (text || "").toLowerCase().includes(filter),
         );
     }
 
@@ -333,7 +333,7 @@ export class WechatInboxAction extends Component {
                 views: [[false, "form"]],
                 target: "new",
             },
-            { onClose: () => this.inbox.load() }
+            { onClose: () => this.inbox.load() },
         );
     }
 

@@ -127,7 +127,9 @@ export class WechatMessage extends Component {
     }
 
     get canRetry() {
-        return this.isOutbound && this.isFailed && this.message.kind === "text" && this.props.onRetry;
+        return (
+            this.isOutbound && this.isFailed && this.message.kind === "text" && this.props.onRetry
+        );
     }
 
     /** A customer's picture, voice or video that WeChat did not hand over (yet). */

@@ -201,7 +201,7 @@ export class WechatInbox {
                 (update) =>
                     ASSIGNING_EVENTS.includes(update.event) &&
                     update.state === "open" &&
-                    update.user_id === user.userId
+                    update.user_id === user.userId,
             )
             .map((update) => this.get(update.conversation_id))
             .filter((conversation) => conversation?.state === "open");

@@ -163,7 +163,7 @@ tours.add("callcenter_wechat_inbox_bus_tour", {
                     const [conversation] = await callKw(
                         "callcenter.wechat.conversation",
                         "search_read",
-                        [[["follower_id.openid", "=", "o_tour_customer"]], ["unread_count"]]
+                        [[["follower_id.openid", "=", "o_tour_customer"]], ["unread_count"]],
                     );
                     if (conversation && !conversation.unread_count) {
                         return;
