@@ -39,6 +39,8 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_CLOCK_SKEW = 300
 """Seconds between WeChat's timestamp and ours: a signed request older than this is a
 replay, refused; within it, a redelivered message is stored once."""
+WEBHOOK_FIELDS = ["token", "encoding_aes_key", "app_id", "message_mode", "company_id",
+                  "welcome_message", "out_of_hours_message", "resource_calendar_id"]
 LOCK_TIMEOUT = "500ms"
 """How long the webhook waits for a row another transaction holds (the follower, while
 the cron processes their messages) before answering 503 so that WeChat retries."""
@@ -89,8 +91,9 @@ class CallcenterWechatWebhook(http.Controller):
         # auth="none" skips the session machinery WeChat has no use for; the public
         # user gives the ORM a company and a language.
         request.update_env(user=request.env.ref("base.public_user").id)
-        return request.env["callcenter.wechat.account"].sudo().search(
-            [("id", "=", account_id)], limit=1
+        # One query for the account and every field the request reads.
+        return request.env["callcenter.wechat.account"].sudo().search_fetch(
+            [("id", "=", account_id)], WEBHOOK_FIELDS, limit=1
         )
 
     def _wechat_check_signature(self, account, params):
@@ -141,16 +144,17 @@ class CallcenterWechatWebhook(http.Controller):
                                        str(exc) or type(exc).__name__)
         cr = request.env.cr
         try:
-            with cr.savepoint():
-                cr.execute(SQL("SET LOCAL lock_timeout = %s", LOCK_TIMEOUT))
-                reply = request.env["callcenter.wechat.message"].sudo()._wechat_receive(
-                    account, message
-                )
+            cr.execute(SQL("SET LOCAL lock_timeout = %s", LOCK_TIMEOUT))
+            reply = request.env["callcenter.wechat.message"].sudo()._wechat_receive(
+                account, message
+            )
         except ValueError as exc:
             # _wechat_receive's refusal of a field WeChat never sends that way.
+            cr.rollback()
             return self._wechat_refuse(account.id, 400, "malformed XML", str(exc))
         except pg_errors.LockNotAvailable:
-            return self._wechat_refuse(account.id, 503, "busy, retry", "follower row locked")
+            cr.rollback()
+            return self._wechat_refuse(account.id, 503, "busy, retry", "a row stayed locked")
         if not reply:
             return request.make_response("success", [("Content-Type", "text/plain; charset=utf-8")])
         xml = create_reply(reply, message, render=True)

@@ -1,9 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
 from odoo import api, fields, models, modules
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -50,6 +54,10 @@ WINDOW_EVENTS = ("subscribe", "scan", "click")
 """Events that open WeChat's 48-hour customer-service window, as WeChat documents it:
 messages, follows, QR scans and CLICK menu buttons do; unfollows, VIEW links and the
 automatic location reports do not."""
+PROCESS_CRON = "callcenter_wechat.ir_cron_callcenter_wechat_process"
+WAKE_LOCK = zlib.crc32(PROCESS_CRON.encode())
+"""Advisory lock between the webhook's requests (shared) and the start of a processing
+run (exclusive): see _wechat_wake_cron."""
 PROCESS_BATCH = 100
 PROCESS_TIME_BUDGET = 50
 """Seconds one run of the processing cron works before it hands over to the next run."""
@@ -122,7 +130,7 @@ class CallcenterWechatMessage(models.Model):
         failed = self.filtered(lambda message: message.state == "failed")
         failed.write({"state": "received", "error": False})
         if failed:
-            self.env.ref("callcenter_wechat.ir_cron_callcenter_wechat_process")._trigger()
+            self._wechat_wake_cron()
 
     # ------------------------------------------------------------------
     # BUSINESS: reception (the webhook, in its request)
@@ -180,7 +188,7 @@ class CallcenterWechatMessage(models.Model):
             SQL(", ").join(SQL("%s", value) for value in values.values()),
         ))
         if self.env.cr.fetchone():
-            self.env.ref("callcenter_wechat.ir_cron_callcenter_wechat_process")._trigger()
+            self._wechat_wake_cron()
         else:
             _logger.info("WeChat account %s: %s redelivered, already stored",
                          account.id, values["dedup_key"])
@@ -240,6 +248,30 @@ class CallcenterWechatMessage(models.Model):
         return values
 
     @api.model
+    def _wechat_wake_cron(self):
+        """Trigger the processing cron, unless a run is already due to start.
+
+        Each trigger wakes the cron with a NOTIFY sent on a new connection to the
+        `postgres` database, which costs more than the rest of the request: under
+        load, one per run of the cron is enough. A due trigger still in the table
+        means a run is yet to start, since _wechat_process deletes the due triggers
+        when it starts, under an exclusive advisory lock. This request holds that
+        lock shared until it commits: the run cannot start before this message is
+        committed, and reads it. The check reads on a cursor of its own, whose
+        snapshot is not older than the lock.
+        """
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(PROCESS_CRON)
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock_shared(%s)", WAKE_LOCK))
+        with self.env.registry.cursor() as cr:
+            cr.execute(SQL(
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                cron_id, fields.Datetime.now(),
+            ))
+            due = cr.fetchone()
+        if not due:
+            self.env["ir.cron"].browse(cron_id)._trigger()
+
+    @api.model
     def _wechat_passive_reply(self, account, follower, values, now):
         """(text, auto-reply) to answer in the webhook's response.
 
@@ -249,19 +281,23 @@ class CallcenterWechatMessage(models.Model):
         message. Texts are read in the bound contact's language, else the company's.
         """
         no_autoreply = self.env["callcenter.wechat.autoreply"]
-        if values["kind"] == "event" and values["event"] not in ("subscribe", "click"):
+        event = values.get("event")
+        if values["kind"] == "event" and event not in ("subscribe", "click"):
             return "", no_autoreply
-        lang = follower.partner_id.lang or account.company_id.partner_id.lang
-        account = account.with_context(lang=lang)
-        if values.get("event") == "subscribe":
-            return account.welcome_message or "", no_autoreply
+
+        def translated(record, field):
+            lang = follower.partner_id.lang or account.company_id.partner_id.lang
+            return record.with_context(lang=lang)[field] or ""
+
+        if event == "subscribe":
+            welcome = translated(account, "welcome_message") if account.welcome_message else ""
+            return welcome, no_autoreply
         text = values.get("body") or values.get("recognition")
-        if text:
-            autoreply = no_autoreply.with_context(lang=lang)._wechat_match(account, text)
-            if autoreply:
-                return autoreply.reply, autoreply
+        autoreply = text and no_autoreply._wechat_match(account, text)
+        if autoreply:
+            return translated(autoreply, "reply"), autoreply
         if account.out_of_hours_message and self._wechat_closed(account, now):
-            return account.out_of_hours_message, no_autoreply
+            return translated(account, "out_of_hours_message"), no_autoreply
         return "", no_autoreply
 
     @api.model
@@ -290,50 +326,90 @@ class CallcenterWechatMessage(models.Model):
         once never process the same message; in the cron each batch is committed, and
         a run that used its time budget reports the rest as remaining so that the cron
         runs again at once. A message that fails is marked failed with the error and
-        does not hold up the others. `auto_commit` defaults to committing outside tests.
+        does not hold up the others; one that met a concurrent transaction (an agent
+        writing its conversation) stays received for the next run.
+        `auto_commit` defaults to committing outside tests.
         """
         if auto_commit is None:
             auto_commit = not modules.module.current_test
+        self._wechat_consume_triggers(auto_commit)
         started = time.monotonic()
-        done = 0
+        done, deferred = 0, set()
         while time.monotonic() - started < time_budget:
+            if auto_commit:
+                # A new snapshot: it sees every message committed before the triggers
+                # were consumed, and the previous batch's work is kept.
+                self.env.cr.commit()
             # The SELECT must see the states written by the ORM (the last batch, a retry).
             self.flush_model(["state", "error"])
-            self.env.cr.execute(SQL(
-                """
-                SELECT id FROM callcenter_wechat_message
-                 WHERE state = 'received' AND direction = 'in'
-                 ORDER BY id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                batch_size,
-            ))
+            try:
+                self.env.cr.execute(SQL(
+                    """
+                    SELECT id FROM callcenter_wechat_message
+                     WHERE state = 'received' AND direction = 'in' AND id != ALL(%s)
+                     ORDER BY id
+                     LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    sorted(deferred), batch_size,
+                ), log_exceptions=False)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                if not auto_commit:
+                    raise
+                # Another worker committed a message this snapshot still saw as received.
+                self.env.cr.rollback()
+                continue
             messages = self.browse([row[0] for row in self.env.cr.fetchall()])
             if not messages:
                 break
-            messages._wechat_process_batch()
+            deferred.update(messages._wechat_process_batch().ids)
             done += len(messages)
-            if auto_commit:
-                self.env.cr.commit()
+        if auto_commit:
+            self.env.cr.commit()
         remaining = self.search_count([("state", "=", "received"), ("direction", "=", "in")])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+        return done - len(deferred)
+
+    @api.model
+    def _wechat_consume_triggers(self, auto_commit):
+        """Delete the processing cron's due triggers, once every webhook request that
+        relied on one of them has committed (see _wechat_wake_cron).
+
+        In the cron, on a cursor of its own in READ COMMITTED: two runs at once wait
+        for each other on the lock, and the second must not fail on the rows the first
+        deleted.
+        """
+        query = SQL("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s",
+                    self.env.ref(PROCESS_CRON).id, fields.Datetime.now())
+        lock = SQL("SELECT pg_advisory_xact_lock(%s)", WAKE_LOCK)
+        if not auto_commit:
+            self.env.cr.execute(lock)
+            self.env.cr.execute(query)
+            return
+        with self.env.registry.cursor() as cr:
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            cr.execute(lock)
+            cr.execute(query)
 
     def _wechat_process_batch(self):
-        processed = self.browse()
+        """Process these locked messages; returns those left received for the next
+        run because a concurrent transaction got in the way."""
+        processed = deferred = self.browse()
         for message in self:
             try:
                 with self.env.cr.savepoint():
                     message._wechat_process_one()
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
-                message._wechat_fail(exc)
+                deferred |= message._wechat_fail(exc)
             else:
                 processed |= message
         to_attach = processed.filtered(lambda message: message._wechat_for_agent())
         if to_attach:
             processed -= to_attach._wechat_attach()
+            deferred |= to_attach.filtered(lambda message: message.state == "received"
+                                           and message not in processed)
         processed.write({"state": "processed", "error": False})
+        return deferred
 
     def _wechat_process_one(self):
         """What a single inbound message changes besides conversations."""
@@ -365,7 +441,7 @@ class CallcenterWechatMessage(models.Model):
 
     def _wechat_attach(self):
         """Hand the messages to their conversations, all at once; should that fail,
-        one by one so that only the culprits fail. Returns the failed messages."""
+        one by one so that only the culprits fail. Returns the messages not attached."""
         Conversation = self.env["callcenter.wechat.conversation"]
         try:
             with self.env.cr.savepoint():
@@ -374,20 +450,27 @@ class CallcenterWechatMessage(models.Model):
         except Exception:  # noqa: BLE001 - retried one by one below
             _logger.info("WeChat: attaching %s messages at once failed, retrying one by one",
                          len(self), exc_info=True)
-        failed = self.browse()
+        not_attached = self.browse()
         for message in self:
             try:
                 with self.env.cr.savepoint():
                     Conversation._wechat_attach_inbound(message)
             except Exception as exc:  # noqa: BLE001 - recorded on the message
                 message._wechat_fail(exc)
-                failed |= message
-        return failed
+                not_attached |= message
+        return not_attached
 
     def _wechat_fail(self, exc):
+        """Record why this message could not be processed; returns it when the cause
+        is a concurrent transaction (it stays received, for the next run), else an
+        empty recordset (it is marked failed)."""
+        if isinstance(exc, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+            _logger.info("WeChat message %s deferred to the next run: %s", self.id, exc)
+            return self
         _logger.warning("WeChat message %s (%s) failed: %s", self.id, self.dedup_key, exc,
                         exc_info=exc)
         self.write({"state": "failed", "error": str(exc) or type(exc).__name__})
+        return self.browse()
 
 
 def _text_of(message):

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from wechatpy import parse_message
 
 from odoo import SUPERUSER_ID, api, sql_db
+from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tests.common import get_db_name
 
@@ -105,6 +106,7 @@ class TestWechatReceive(WechatInboundCommon):
     """_wechat_receive: what the webhook stores and answers, kind by kind."""
 
     def test_text_stored_once_with_its_follower(self):
+        self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]).unlink()
         triggers = self.cron_triggers()
         self.assertEqual(self.receive(text_xml("你好", msg_id=6054768590064713728)), "")
         message = self.messages()
@@ -441,9 +443,20 @@ class TestWechatProcessConcurrency(BaseCase):
 
     def _drop(self):
         with self.db.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["callcenter.wechat.account"].browse(
-                self.account_id).unlink()
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["callcenter.wechat.account"].browse(self.account_id).unlink()
+            self._triggers(env).unlink()
             cr.commit()
+
+    def _triggers(self, env):
+        cron = env.ref("callcenter_wechat.ir_cron_callcenter_wechat_process")
+        return env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
+    def _committed(self, function):
+        with self.db.cursor() as cr:
+            result = function(api.Environment(cr, SUPERUSER_ID, {}))
+            cr.commit()
+        return result
 
     @contextmanager
     def _recording_attach(self, attached):
@@ -451,17 +464,38 @@ class TestWechatProcessConcurrency(BaseCase):
             time.sleep(0.01)  # long enough for the other worker to come by
             attached.extend(messages.ids)
 
-        with patch.object(type(self.env_for_patch["callcenter.wechat.conversation"]),
-                          "_wechat_attach_inbound", attach, create=True), \
-             patch.object(type(self.env_for_patch["callcenter.wechat.qrcode"]), "_wechat_bind",
+        registry = Registry(get_db_name())
+        with patch.object(registry["callcenter.wechat.conversation"], "_wechat_attach_inbound",
+                          attach, create=True), \
+             patch.object(registry["callcenter.wechat.qrcode"], "_wechat_bind",
                           lambda model, follower, scene: None, create=True):
             yield
+
+    def test_cron_woken_once_per_run(self):
+        """One trigger (and its NOTIFY) per run of the cron, not one per message: a
+        webhook request finding a due trigger relies on the run it announces."""
+        def receive(env, content):
+            account = env["callcenter.wechat.account"].browse(self.account_id)
+            env["callcenter.wechat.message"]._wechat_receive(account, parse_message(
+                text_xml(content, create_time=int(time.time()))))
+
+        self._committed(lambda env: self._triggers(env).unlink())
+        for content in ("a", "b", "c"):
+            self._committed(lambda env, content=content: receive(env, content))
+        self.assertEqual(self._committed(lambda env: len(self._triggers(env))), 1)
+        attached = []
+        with self._recording_attach(attached):
+            self._committed(lambda env: env["callcenter.wechat.message"]._wechat_process(
+                auto_commit=True))
+        self.assertEqual(len(attached), self.MESSAGES + 3)
+        self.assertEqual(self._committed(lambda env: len(self._triggers(env))), 0)
+        self._committed(lambda env: receive(env, "d"))
+        self.assertEqual(self._committed(lambda env: len(self._triggers(env))), 1)
 
     def test_two_workers_process_each_message_once(self):
         attached, errors = [], []
         cursors = [self.db.cursor() for _i in range(2)]
         envs = [api.Environment(cr, SUPERUSER_ID, {}) for cr in cursors]
-        self.env_for_patch = envs[0]
         barrier = threading.Barrier(2, timeout=30)
 
         def worker(env):
