@@ -842,7 +842,16 @@ class CallcenterWechatConversation(models.Model):
         }
 
     def _wechat_message_payload(self, messages):
-        """What the inbox shows of `messages` (read as the current user)."""
+        """What the inbox shows of `messages` (read as the current user).
+
+        A menu click carries the button's key, which means nothing to an agent:
+        the payload names the button instead.
+        """
+        clicks = messages.filtered(lambda m: m.event == "click" and m.event_key)
+        buttons = self.env["callcenter.wechat.menu.button"].search([
+            ("account_id", "in", clicks.account_id.ids), ("key", "in", clicks.mapped("event_key")),
+        ]) if clicks else self.env["callcenter.wechat.menu.button"]
+        button_names = {(button.account_id.id, button.key): button.name for button in buttons}
         result = []
         for message in messages:
             attachment = message.attachment_id
@@ -851,6 +860,9 @@ class CallcenterWechatConversation(models.Model):
                 "direction": message.direction,
                 "kind": message.kind,
                 "event": message.event or False,
+                "event_key": button_names.get(
+                    (message.account_id.id, message.event_key), message.event_key or ""
+                ),
                 "body": message.body or "",
                 "attachment_id": attachment.id or False,
                 "attachment_url": f"/web/content/{attachment.id}" if attachment else False,

@@ -472,6 +472,8 @@ class TestConversation(ConversationFakeCommon):
         })
         sales = self._receive(self.follower2, kind="event", event="click", event_key="SALES")
         self.assertEqual(sales.queue_id, self.queue_sales)
+        click = sales.with_user(self.user_agent_sales).wechat_thread()[0]
+        self.assertEqual((click["event"], click["event_key"]), ("click", "Buy"))
         mine = [("account_id", "=", self.account.id)]
         Lead = self.Conversation.with_user(self.user_lead)
         self.assertEqual(Lead.search(mine), support)
