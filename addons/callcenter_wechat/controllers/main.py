@@ -90,7 +90,8 @@ class CallcenterWechatWebhook(http.Controller):
             return None
         # auth="none" skips the session machinery WeChat has no use for; the public
         # user gives the ORM a company and a language.
-        request.update_env(user=request.env.ref("base.public_user").id)
+        request.update_env(
+            user=request.env["ir.model.data"]._xmlid_to_res_id("base.public_user"))
         # One query for the account and every field the request reads.
         return request.env["callcenter.wechat.account"].sudo().search_fetch(
             [("id", "=", account_id)], WEBHOOK_FIELDS, limit=1

@@ -4,13 +4,15 @@ import time
 import zlib
 from datetime import UTC, datetime, timedelta
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+from wechatpy.exceptions import WeChatClientException
 
 from odoo import api, fields, models, modules
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
+
+TEMPLATE_RETRY_PERIOD = timedelta(days=1)
 
 MESSAGE_KINDS = [
     ("text", "Text"),
@@ -32,6 +34,7 @@ EVENTS = [
     ("location", "Location Report"),
 ]
 MESSAGE_STATES = [
+    ("queued", "Queued"),
     ("received", "Received"),
     ("processed", "Processed"),
     ("sent", "Sent"),
@@ -58,6 +61,7 @@ PROCESS_CRON = "callcenter_wechat.ir_cron_callcenter_wechat_process"
 WAKE_LOCK = zlib.crc32(PROCESS_CRON.encode())
 """Advisory lock between the webhook's requests (shared) and the start of a processing
 run (exclusive): see _wechat_wake_cron."""
+WAKE_STALE_MS = 10_000
 PROCESS_BATCH = 100
 PROCESS_TIME_BUDGET = 50
 """Seconds one run of the processing cron works before it hands over to the next run."""
@@ -105,6 +109,8 @@ class CallcenterWechatMessage(models.Model):
     description = fields.Text(readonly=True)
     author_id = fields.Many2one("res.users", readonly=True, help="The agent who sent it.")
     state = fields.Selection(MESSAGE_STATES, required=True, readonly=True, index=True)
+    template_ref = fields.Char(string="WeChat Template", readonly=True)
+    template_data = fields.Json(readonly=True, help="The template's fields as sent to WeChat.")
     error = fields.Text(readonly=True)
     media_error = fields.Text(readonly=True, help="Why the photo, voice or video could not be downloaded from WeChat; the conversation can try again.")
     autoreply_id = fields.Many2one(
@@ -120,6 +126,13 @@ class CallcenterWechatMessage(models.Model):
     _sql_constraints = [
         ("dedup_unique", "UNIQUE(account_id, dedup_key)", "This WeChat message is already stored."),
     ]
+
+    def init(self):
+        # Milliseconds since the epoch of the last cron trigger and of the last one a
+        # processing run consumed (see _wechat_wake_cron).
+        for name in ("callcenter_wechat_wake_notified", "callcenter_wechat_wake_consumed"):
+            self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s MINVALUE 0 START 0",
+                                    SQL.identifier(name)))
 
     # ------------------------------------------------------------------
     # ACTIONS
@@ -249,27 +262,34 @@ class CallcenterWechatMessage(models.Model):
 
     @api.model
     def _wechat_wake_cron(self):
-        """Trigger the processing cron, unless a run is already due to start.
+        """Trigger the processing cron, unless a run is already announced.
 
         Each trigger wakes the cron with a NOTIFY sent on a new connection to the
         `postgres` database, which costs more than the rest of the request: under
-        load, one per run of the cron is enough. A due trigger still in the table
-        means a run is yet to start, since _wechat_process deletes the due triggers
-        when it starts, under an exclusive advisory lock. This request holds that
-        lock shared until it commits: the run cannot start before this message is
-        committed, and reads it. The check reads on a cursor of its own, whose
-        snapshot is not older than the lock.
+        load, one per run of the cron is enough. The time of the last trigger and
+        the time of the last one a run consumed live in two sequences, which every
+        transaction reads as they are now, whatever its snapshot. A trigger newer
+        than the last consumed one announces a run that has not yet started reading
+        messages: a run consumes under an exclusive advisory lock that this request
+        holds shared until it commits, so that run will read this message. A trigger
+        older than WAKE_STALE_MS is not relied upon (its request may have failed).
         """
+        self.env.cr.execute(SQL(
+            """
+            SELECT pg_advisory_xact_lock_shared(%s);
+            SELECT notified.last_value, consumed.last_value,
+                   (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+              FROM callcenter_wechat_wake_notified notified,
+                   callcenter_wechat_wake_consumed consumed
+            """,
+            WAKE_LOCK,
+        ))
+        notified, consumed, now_ms = self.env.cr.fetchone()
+        if notified > consumed and now_ms - notified < WAKE_STALE_MS:
+            return
+        self.env.cr.execute(SQL("SELECT setval('callcenter_wechat_wake_notified', %s)", now_ms))
         cron_id = self.env["ir.model.data"]._xmlid_to_res_id(PROCESS_CRON)
-        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock_shared(%s)", WAKE_LOCK))
-        with self.env.registry.cursor() as cr:
-            cr.execute(SQL(
-                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
-                cron_id, fields.Datetime.now(),
-            ))
-            due = cr.fetchone()
-        if not due:
-            self.env["ir.cron"].browse(cron_id)._trigger()
+        self.env["ir.cron"].browse(cron_id)._trigger()
 
     @api.model
     def _wechat_passive_reply(self, account, follower, values, now):
@@ -372,24 +392,20 @@ class CallcenterWechatMessage(models.Model):
 
     @api.model
     def _wechat_consume_triggers(self, auto_commit):
-        """Delete the processing cron's due triggers, once every webhook request that
-        relied on one of them has committed (see _wechat_wake_cron).
-
-        In the cron, on a cursor of its own in READ COMMITTED: two runs at once wait
-        for each other on the lock, and the second must not fail on the rows the first
-        deleted.
-        """
-        query = SQL("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s",
-                    self.env.ref(PROCESS_CRON).id, fields.Datetime.now())
-        lock = SQL("SELECT pg_advisory_xact_lock(%s)", WAKE_LOCK)
-        if not auto_commit:
-            self.env.cr.execute(lock)
-            self.env.cr.execute(query)
-            return
-        with self.env.registry.cursor() as cr:
-            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            cr.execute(lock)
-            cr.execute(query)
+        """Record that a run starts reading messages, once every webhook request
+        that relied on an announced run has committed (see _wechat_wake_cron)."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT pg_advisory_xact_lock(%s);
+            SELECT setval('callcenter_wechat_wake_consumed', last_value)
+              FROM callcenter_wechat_wake_notified
+            """,
+            WAKE_LOCK,
+        ))
+        if auto_commit:
+            # Releases the lock before the work, and the next batch reads in a new
+            # snapshot: it sees the messages of every request that waited for it.
+            self.env.cr.commit()
 
     def _wechat_process_batch(self):
         """Process these locked messages; returns those left received for the next
@@ -471,6 +487,37 @@ class CallcenterWechatMessage(models.Model):
                         exc_info=exc)
         self.write({"state": "failed", "error": str(exc) or type(exc).__name__})
         return self.browse()
+
+    def _wechat_send_template(self):
+        """Send this queued template message through WeChat and store the outcome.
+
+        When WeChat cannot be reached (network, HTTP error, errcode -1 "system
+        busy") the message stays queued with the reason, for the next run, unless
+        it has waited a day already: a stale notice is worse than none. Returns
+        False in that case so the run stops instead of hammering an absent WeChat.
+        """
+        self.ensure_one()
+        account = self.account_id
+        try:
+            result = account._wechat_client().message.send_template(
+                self.follower_id.openid, self.template_ref, self.template_data, url=self.url or None
+            )
+        except WeChatClientException as exc:
+            error = account._wechat_user_error(exc).args[0]
+            unreachable = exc.errcode in (None, -1)
+            _logger.info("WeChat template message %s not sent: %s", self.id, exc)
+            if unreachable and self.create_date > fields.Datetime.now() - TEMPLATE_RETRY_PERIOD:
+                self.error = error
+                return False
+            self.write({"state": "failed", "error": error})
+        else:
+            self.write({
+                "state": "sent",
+                "error": False,
+                "msg_id": str(result.get("msgid") or "") or False,
+                "wechat_time": fields.Datetime.now(),
+            })
+        return True
 
 
 def _text_of(message):

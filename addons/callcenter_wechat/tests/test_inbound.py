@@ -106,7 +106,7 @@ class TestWechatReceive(WechatInboundCommon):
     """_wechat_receive: what the webhook stores and answers, kind by kind."""
 
     def test_text_stored_once_with_its_follower(self):
-        self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]).unlink()
+        self.Message._wechat_consume_triggers(auto_commit=False)  # no run announced
         triggers = self.cron_triggers()
         self.assertEqual(self.receive(text_xml("你好", msg_id=6054768590064713728)), "")
         message = self.messages()
@@ -473,24 +473,27 @@ class TestWechatProcessConcurrency(BaseCase):
 
     def test_cron_woken_once_per_run(self):
         """One trigger (and its NOTIFY) per run of the cron, not one per message: a
-        webhook request finding a due trigger relies on the run it announces."""
+        webhook request after a trigger relies on the run it announces."""
         def receive(env, content):
             account = env["callcenter.wechat.account"].browse(self.account_id)
             env["callcenter.wechat.message"]._wechat_receive(account, parse_message(
                 text_xml(content, create_time=int(time.time()))))
 
-        self._committed(lambda env: self._triggers(env).unlink())
-        for content in ("a", "b", "c"):
-            self._committed(lambda env, content=content: receive(env, content))
-        self.assertEqual(self._committed(lambda env: len(self._triggers(env))), 1)
+        def process(env):
+            return env["callcenter.wechat.message"]._wechat_process(auto_commit=True)
+
         attached = []
         with self._recording_attach(attached):
-            self._committed(lambda env: env["callcenter.wechat.message"]._wechat_process(
-                auto_commit=True))
-        self.assertEqual(len(attached), self.MESSAGES + 3)
-        self.assertEqual(self._committed(lambda env: len(self._triggers(env))), 0)
-        self._committed(lambda env: receive(env, "d"))
-        self.assertEqual(self._committed(lambda env: len(self._triggers(env))), 1)
+            self._committed(process)
+            self.assertEqual(len(attached), self.MESSAGES)
+            triggers = self._committed(lambda env: len(self._triggers(env)))
+            for content in ("a", "b", "c"):
+                self._committed(lambda env, content=content: receive(env, content))
+            self.assertEqual(self._committed(lambda env: len(self._triggers(env))), triggers + 1)
+            self._committed(process)
+            self.assertEqual(len(attached), self.MESSAGES + 3)
+            self._committed(lambda env: receive(env, "d"))
+            self.assertEqual(self._committed(lambda env: len(self._triggers(env))), triggers + 2)
 
     def test_two_workers_process_each_message_once(self):
         attached, errors = [], []
