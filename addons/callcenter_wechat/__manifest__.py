@@ -18,6 +18,7 @@
         "security/callcenter_wechat_security.xml",
         "data/callcenter_wechat_data.xml",
         "data/callcenter_wechat_conversation_data.xml",
+        "data/callcenter_wechat_template_data.xml",
         "views/callcenter_wechat_account_views.xml",
         "views/callcenter_wechat_follower_views.xml",
         "views/callcenter_wechat_message_views.xml",

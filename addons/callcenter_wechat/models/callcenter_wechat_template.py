@@ -2,9 +2,9 @@
 import logging
 import re
 
-from wechatpy.exceptions import WeChatClientException
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -57,15 +57,16 @@ class CallcenterWechatTemplate(models.Model):
     def _wechat_notify(self, event_code, partner, values, url=None):
         """Sends every active template of ``event_code`` to the partner's followers.
 
-        Other modules call this when something the customer cares about happens;
-        it must never break their transaction, so a follower WeChat refuses is
-        stored as a failed message and the others still get theirs.
+        Other modules call this when something the customer cares about happens,
+        inside their own transaction: the messages are only queued, and sent by a
+        cron once that transaction has committed. A rolled-back change therefore
+        notifies nobody, and a slow or unreachable WeChat never holds up the user.
 
         :param event_code: e.g. ``helpdesk.ticket.stage``
         :param partner: the contact; only their subscribed, bound followers receive it
         :param values: ``{placeholder: value}`` for the lines and the URL
         :param url: the page the message opens, instead of the template's URL
-        :return: the outbound ``callcenter.wechat.message`` records, sent or failed
+        :return: the queued outbound ``callcenter.wechat.message`` records
         """
         Message = self.env["callcenter.wechat.message"]
         if not partner:
@@ -85,11 +86,13 @@ class CallcenterWechatTemplate(models.Model):
         for template in templates:
             account = template.account_id
             for follower in followers.filtered(lambda f, account=account: f.account_id == account):
-                messages |= template._wechat_send_to(follower, values, url)
+                messages |= template._wechat_queue_for(follower, values, url)
+        if messages:
+            self.env.ref("callcenter_wechat.ir_cron_callcenter_wechat_send_templates")._trigger()
         return messages
 
-    def _wechat_send_to(self, follower, values, url=None):
-        """Sends this template to one follower and stores the outcome."""
+    def _wechat_queue_for(self, follower, values, url=None):
+        """Renders this template for one follower, in their language, and queues it."""
         self.ensure_one()
         template = self.with_context(lang=follower.partner_id.lang or self.env.lang)
         data = {}
@@ -98,7 +101,7 @@ class CallcenterWechatTemplate(models.Model):
             if line.color:
                 data[line.key]["color"] = line.color
         link = render_placeholders(url or template.url, values) or None
-        vals = {
+        return self.env["callcenter.wechat.message"].sudo().create({
             "account_id": self.account_id.id,
             "follower_id": follower.id,
             "direction": "out",
@@ -106,18 +109,31 @@ class CallcenterWechatTemplate(models.Model):
             "title": template.name,
             "body": "\n".join(entry["value"] for entry in data.values()),
             "url": link,
-            "wechat_time": fields.Datetime.now(),
-        }
-        account = self.account_id
-        try:
-            result = account._wechat_client().message.send_template(
-                follower.openid, self.template_id, data, url=link
-            )
-        except WeChatClientException as exc:
-            _logger.info(
-                "WeChat template %s to follower %s failed: %s", self.template_id, follower.id, exc
-            )
-            vals.update(state="failed", error=account._wechat_user_error(exc).args[0])
-        else:
-            vals.update(state="sent", msg_id=str(result.get("msgid") or "") or False)
-        return self.env["callcenter.wechat.message"].sudo().create(vals)
+            "template_ref": self.template_id,
+            "template_data": data,
+            "state": "queued",
+        })
+
+    @api.model
+    def _wechat_send_queued(self, limit=200):
+        """Sends queued template messages, each committed on its own.
+
+        A message is claimed with SKIP LOCKED so that two cron workers never send
+        it twice, and committed right after WeChat answers: a crash later in the
+        run cannot send it again. A follower WeChat refuses gets a failed message
+        with the reason; the others still get theirs.
+        """
+        Message = self.env["callcenter.wechat.message"].sudo()
+        for message_id in Message.search([("state", "=", "queued"), ("kind", "=", "template")],
+                                         order="id", limit=limit).ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM callcenter_wechat_message WHERE id = %s AND state = 'queued' "
+                "FOR UPDATE SKIP LOCKED", message_id,
+            ))
+            if not self.env.cr.fetchone():
+                continue
+            sent_or_refused = Message.browse(message_id)._wechat_send_template()
+            if not modules.module.current_test:
+                self.env.cr.commit()
+            if not sent_or_refused:
+                break

@@ -3,7 +3,7 @@ from . import test_wechat_client
 from . import test_routing
 from . import test_conversation
 from . import test_stats
-from . import test_portal
 from . import test_inbound
 from . import test_webhook
+from . import test_portal
 from . import test_ui

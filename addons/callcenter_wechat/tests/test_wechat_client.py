@@ -360,6 +360,10 @@ class TestWechatTemplate(WechatAccountCase):
             {"ticket": "T-42", "ticket_id": 42, "stage": "Solved"},
         )
         self.assertEqual(messages.follower_id, bound)
+        self.assertEqual(messages.state, "queued")
+        self.assertFalse(self.fake.requests("message/template/send"),
+                         "nothing leaves before the caller's transaction commits")
+        self.env["callcenter.wechat.template"]._wechat_send_queued()
         self.assertEqual(messages.state, "sent")
         self.assertEqual(messages.kind, "template")
         self.assertEqual(messages.direction, "out")
@@ -384,6 +388,7 @@ class TestWechatTemplate(WechatAccountCase):
             "helpdesk.ticket.stage", self.partner, {"ticket": "T-1", "stage": "New"},
             url="https://example.com/override",
         )
+        self.env["callcenter.wechat.template"]._wechat_send_queued()
         self.assertEqual(len(messages), 2)
         failed = messages.filtered(lambda m: m.state == "failed")
         self.assertEqual(failed.follower_id.openid, "o_one")
@@ -406,7 +411,43 @@ class TestWechatTemplate(WechatAccountCase):
         messages = self.env["callcenter.wechat.template"].with_user(user)._wechat_notify(
             "helpdesk.ticket.stage", self.partner, {"ticket": "T-7", "stage": "Open"},
         )
+        self.assertEqual(messages.state, "queued")
+        self.env["callcenter.wechat.template"]._wechat_send_queued()
         self.assertEqual(messages.state, "sent")
+
+    def test_queued_message_sent_once(self):
+        self._create_follower("o_bound", self.partner)
+        Template = self.env["callcenter.wechat.template"]
+        Template._wechat_notify("helpdesk.ticket.stage", self.partner, {"stage": "Open"})
+        Template._wechat_send_queued()
+        Template._wechat_send_queued()
+        self.assertEqual(len(self.fake.requests("message/template/send")), 1)
+
+    def test_unreachable_wechat_retried(self):
+        self._create_follower("o_bound", self.partner)
+        messages = self.env["callcenter.wechat.template"]._wechat_notify(
+            "helpdesk.ticket.stage", self.partner, {"stage": "Open"},
+        )
+        self.fake.fail_next("message/template/send", status=502)
+        Template = self.env["callcenter.wechat.template"]
+        Template._wechat_send_queued()
+        self.assertEqual(messages.state, "queued", "kept for the next run")
+        self.assertTrue(messages.error)
+        Template._wechat_send_queued()
+        self.assertEqual(messages.state, "sent")
+        self.assertFalse(messages.error)
+
+    def test_stale_queued_message_given_up(self):
+        self._create_follower("o_bound", self.partner)
+        messages = self.env["callcenter.wechat.template"]._wechat_notify(
+            "helpdesk.ticket.stage", self.partner, {"stage": "Open"},
+        )
+        self.env.cr.execute("UPDATE callcenter_wechat_message SET create_date = now() - interval '2 days' "
+                            "WHERE id = %s", [messages.id])
+        messages.invalidate_recordset(["create_date"])
+        self.fake.fail_next("message/template/send", status=502)
+        self.env["callcenter.wechat.template"]._wechat_send_queued()
+        self.assertEqual(messages.state, "failed")
 
     def test_line_rules(self):
         with self.assertRaises(ValidationError):
