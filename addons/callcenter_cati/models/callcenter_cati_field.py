@@ -1,14 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
-from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.sample_typing import CellTyper
+
 FIELD_TYPES = [("char", "Text"), ("integer", "Integer"), ("float", "Decimal"),
                ("date", "Date"), ("boolean", "Yes/No"), ("selection", "Choice")]
-TRUE_WORDS = {"1", "true", "yes", "y", "x", "是", "真"}
-FALSE_WORDS = {"0", "false", "no", "n", "", "否", "假"}
 
 
 class CallcenterCatiField(models.Model):
@@ -48,37 +47,20 @@ class CallcenterCatiField(models.Model):
 
     def _cati_parse(self, raw):
         """The typed value of a raw sample cell; raises ValueError with a readable reason."""
+        return self._cati_typer().parse(raw)
+
+    def _cati_typer(self):
+        """The field's typing rules and messages, in a form that needs no ORM (the
+        sample import types its cells in a helper thread)."""
         self.ensure_one()
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if self.required:
-                raise ValueError(_("%(field)s is required", field=self.name))
-            return None
-        kind = self.field_type
-        text = raw.strip() if isinstance(raw, str) else raw
-        try:
-            if kind == "integer":
-                number = float(text)
-                if number != int(number):
-                    raise ValueError
-                return int(number)
-            if kind == "float":
-                return float(text)
-            if kind == "date":
-                if isinstance(text, date):
-                    return text.isoformat()[:10]
-                return date.fromisoformat(str(text)[:10]).isoformat()
-            if kind == "boolean":
-                word = str(text).strip().lower()
-                if word in TRUE_WORDS:
-                    return True
-                if word in FALSE_WORDS:
-                    return False
-                raise ValueError
-        except (TypeError, ValueError):
-            raise ValueError(_("%(field)s: %(value)s is not a valid %(type)s", field=self.name,
-                               value=raw, type=dict(self._fields["field_type"]._description_selection(self.env))[kind])) from None
-        text = str(text)
-        if kind == "selection" and text not in self._cati_choices():
-            raise ValueError(_("%(field)s: %(value)s is not one of %(choices)s", field=self.name,
-                               value=text, choices=", ".join(self._cati_choices())))
-        return text
+        choices = self._cati_choices()
+        kinds = dict(self._fields["field_type"]._description_selection(self.env))
+        return CellTyper(
+            self.field_type, choices,
+            required=self.env._("%(field)s is required", field=self.name) if self.required
+            else None,
+            invalid=self.env._("%(field)s: %(value)s is not a valid %(type)s"),
+            not_a_choice=self.env._("%(field)s: %(value)s is not one of %(choices)s"),
+            template_args={"field": self.name, "type": kinds[self.field_type],
+                           "choices": ", ".join(choices)},
+        )

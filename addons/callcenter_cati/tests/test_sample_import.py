@@ -3,6 +3,7 @@ import base64
 import codecs
 import csv
 import io
+import random
 from datetime import date, datetime
 
 import openpyxl
@@ -11,7 +12,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, new_test_user, tagged
 
 from odoo.addons.callcenter_base.tests.common import SUPERVISOR_GROUPS, CallcenterCommon
+from odoo.addons.callcenter_base.tools.phone import normalize_number
 from odoo.addons.callcenter_cati.tools import sample_reader
+from odoo.addons.callcenter_cati.tools.sample_numbers import NumberNormalizer
 from odoo.addons.callcenter_cati.tools.timezones import zone_for_number
 from odoo.addons.callcenter_cati.wizard.callcenter_cati_import import _NumberZones
 
@@ -496,6 +499,29 @@ class TestSampleReader(BaseCase):
                     self.assertRaises(sample_reader.SampleFileError) as caught:
                 sample_reader.SampleReader(io.BytesIO(content))
             self.assertEqual(caught.exception.reason, reason)
+
+    def test_number_normalizer_agrees_with_normalize_number(self):
+        """The fast paths give what normalize_number gives, for the shapes they take
+        (E.164, national mobiles and landlines with separators) and for the ones
+        they leave to phonenumbers (prefixes, letters, brackets, short numbers)."""
+        rng = random.Random(5)
+        numbers = ["12", "123456", "+1", "+86", "+0123456", "1-800-FLOWERS", "(010) 6552 9988",
+                   "138.0013.8000", "+86 (0) 10 6552 9988", "13800138000 ext 12",
+                   "１３８００１３８０００", "0086 138 0013 8000", "+86-138-0013-8000", "1--2",
+                   "138  0013 8000", "+44 020 7946 0958", "8613800138000", "+8601065529988",
+                   "17912345678", "11808123456", "+1 212 555 0100", "0212 555 0100"]
+        for prefix in range(100):
+            for length in (7, 8, 10, 11, 12, 14):
+                digits = "%02d" % prefix + "".join(rng.choice("0123456789")
+                                                   for _i in range(length - 2))
+                spaced = digits[:3] + rng.choice(" -") + digits[3:7] + " " + digits[7:]
+                numbers += [digits, spaced, "0" + digits, "00" + digits, "+" + digits,
+                            "+" + spaced, "1" + digits]
+        for region in ("CN", "US", "GB", "IT", "BR", None):
+            normalizer = NumberNormalizer(region)
+            self.assertEqual([(number, normalizer.normalize(number)) for number in numbers],
+                             [(number, normalize_number(number, region)) for number in numbers],
+                             region)
 
     def test_blank_rows_keep_their_numbers(self):
         reader = sample_reader.SampleReader(io.BytesIO(b"\nphone\n\n138\n ,\n139\n"))
