@@ -5,6 +5,7 @@ import csv
 import io
 import random
 from datetime import date, datetime
+from unittest.mock import patch
 
 import openpyxl
 
@@ -16,7 +17,7 @@ from odoo.addons.callcenter_base.tools.phone import normalize_number
 from odoo.addons.callcenter_cati.tools import sample_reader
 from odoo.addons.callcenter_cati.tools.sample_numbers import NumberNormalizer
 from odoo.addons.callcenter_cati.tools.timezones import zone_for_number
-from odoo.addons.callcenter_cati.wizard.callcenter_cati_import import _NumberZones
+from odoo.addons.callcenter_cati.wizard.callcenter_cati_import import _NumberZones, _RowPreparer
 
 HEADER = ["ref", "name", "phone", "mobile", "region", "age", "income", "joined", "member"]
 
@@ -411,6 +412,28 @@ class TestSampleImport(CallcenterCommon):
         self.assertEqual((wizard.rows_imported, wizard.batches_failed), (2, 1))
         self.assertEqual(self._cases().mapped("reference"), ["R0", "R1"])
         self.assertIn("refused", self._problems(wizard)[0]["Problem"])
+
+    def test_unreadable_row_stops_with_the_rows_before(self):
+        """The helper thread reads the file: a row the reader cannot get past (past the
+        lines the delimiter is guessed from) ends the import there, the rows before it
+        written and the reason reported."""
+        self.addCleanup(csv.field_size_limit, csv.field_size_limit(1000))
+        rows = [["R%d" % i, "", "13800138%03d" % i, "", "north"] for i in range(23)]
+        rows[22][1] = "x" * 1001
+        wizard = self._import(self._csv(rows, header=HEADER[:5]), batch_size=10)
+        self.assertEqual((wizard.rows_read, wizard.rows_imported, wizard.batches_failed),
+                         (22, 22, 0))
+        self.assertIn("Reading stopped at row 24", wizard.result_html)
+        self.assertEqual(self._cases()[-1].reference, "R21")
+
+    def test_helper_failure_is_raised_in_the_import(self):
+        wizard = self._wizard(self._csv([["R1", "", "13800138000", "", "north"]],
+                                        header=HEADER[:5]))
+        wizard.action_preview()
+        with patch.object(_RowPreparer, "prepare", side_effect=RuntimeError("helper broke")), \
+                self.assertRaisesRegex(RuntimeError, "helper broke"):
+            wizard.action_import()
+        self.assertFalse(self._cases())
 
     def test_report_csv(self):
         wizard = self._import(self._csv([

@@ -28,25 +28,25 @@ import io
 import json
 import logging
 import math
+import queue
 import re
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 import psycopg2
 from markupsafe import Markup
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
-from phonenumbers.timezone import TIMEZONE_DATA, UNKNOWN_TIMEZONE
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneNumber
+from phonenumbers.timezone import TIMEZONE_DATA, UNKNOWN_TIMEZONE, time_zones_for_number
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import clean_context
 
-from odoo.addons.callcenter_base.tools.phone import normalize_number
-
 from ..models.callcenter_cati_case import EPOCH
+from ..tools.sample_numbers import NumberNormalizer, split_international
 from ..tools.sample_reader import (
     UNDECODABLE,
     ZIP_MAGIC,
@@ -67,6 +67,8 @@ SHOWN_PROBLEMS = 100
 REPORTED_PROBLEMS = 100_000
 SHOWN_FAILED_BATCHES = 20
 PARSE_MEMO_SIZE = 50_000
+QUEUE_POLL_SECONDS = 0.2
+COPY_LINES_PER_READ = 500
 MAX_PRIORITY = 100  # the case's priority_range constraint
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 LOOSE_DATE = re.compile(r"(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?")
@@ -219,7 +221,7 @@ class CallcenterCatiImport(models.TransientModel):
         self.env.flush_all()
         try:
             with self._cati_reader() as reader:
-                plan.check_decoding = reader.kind == "csv"
+                plan.preparer.check_decoding = reader.kind == "csv"
                 self._cati_import_rows(reader, plan, report)
             if report.rows_imported:
                 # New respondents of a cell that is already full must not be called.
@@ -283,64 +285,34 @@ class CallcenterCatiImport(models.TransientModel):
             raise UserError(_file_error_message(self.env, error)) from error
 
     def _cati_import_rows(self, reader, plan, report):
-        """Import batch after batch, the numbers of each batch normalized ahead.
+        """Import batch after batch while a helper thread reads, types and
+        normalizes the next one.
 
-        normalize_number costs about 0.1 ms a number, most of the Python time of
-        an import; a helper thread runs it for the next batch while this one is
-        typed and written. It holds the GIL only while PostgreSQL works on the
-        COPY (libpq waits without it), so the two overlap. The helper runs pure
-        phonenumbers code only, never the ORM or the cursor, and it is the only
-        thread of the import that does: phonenumbers loads a country's metadata
-        on first use, which two threads must not do at once.
+        PostgreSQL's share of an import (COPY, index entries, foreign key
+        checks) is the larger one and runs in its own process: while this
+        thread waits for the COPY of a batch (libpq waits without the GIL), the
+        helper prepares the next. Only what depends on the database is done
+        here: each batch is checked against the numbers the campaign has by
+        then, and written. The helper runs the reader and `_RowPreparer`,
+        which touch neither the ORM nor the cursor.
         """
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cati-import") as helper:
-            pending = None
-            for raw_batch in _raw_batches(reader, self.batch_size, report, self.env):
-                numbers = helper.submit(_normalize_numbers, plan.region, plan.zones,
-                                        plan.phone_indexes, raw_batch)
-                if pending:
-                    self._cati_import_batch(plan, *pending, report)
-                pending = (raw_batch, numbers)
-            if pending:
-                self._cati_import_batch(plan, *pending, report)
+        with _PreparedBatches(reader, plan.preparer, self.batch_size) as batches:
+            for batch, stop in batches:
+                if batch:
+                    self._cati_import_batch(plan, batch, report)
+                if stop:
+                    report.stopped(stop.row, _file_error_message(self.env, stop))
 
-    def _cati_import_batch(self, plan, raw_batch, numbers, report):
-        """Type the rows, drop duplicate and blocked numbers, then write the batch, or
-        nothing of it if one of its rows has an error."""
-        if not raw_batch:
-            return
-        batch = [plan.prepare(row_number, cells, row_numbers)
-                 for (row_number, cells), row_numbers in zip(raw_batch, numbers.result())]
+    def _cati_import_batch(self, plan, batch, report):
+        """Write the batch without its duplicate and blocked numbers, or nothing of it
+        if one of its rows has an error."""
         report.rows_read += len(batch)
-        existing = plan.existing_numbers({n[0] for row in batch for n in row.numbers})
-        seen = set()
-        failed = False
-        in_campaign, in_file, blocked = plan.drop_reasons
-        for row in batch:
-            for number, column, zone in row.numbers:
-                if number in existing:
-                    row.dropped.append((column, number, in_campaign))
-                elif number in seen:
-                    row.dropped.append((column, number, in_file))
-                elif plan.blocked(number):
-                    row.dropped.append((column, number, blocked))
-                else:
-                    row.kept.append((number, column, zone))
-                    seen.add(number)
-            if row.errors:
-                failed = True
-            elif row.kept and row.tz is None:
-                number, _column, zone = row.kept[0]
-                # A number the helper parsed: its country's metadata is loaded, so that
-                # parsing it again here cannot race with the helper.
-                row.tz = zone or plan.zones.zone(number)
-        if failed:
+        if any(row.errors for row in batch):
             report.batch_failed(batch)
             return
-        to_write = [row for row in batch if row.kept]
         try:
             with self.env.cr.savepoint(flush=False):
-                plan.copy_rows(to_write)
+                plan.write_batch(batch)
         except psycopg2.Error as error:
             report.batch_failed(batch, database_error=error.diag.message_primary or str(error))
             return
@@ -371,69 +343,84 @@ def _sample_mimetype(content):
     return XLSX_MIMETYPE if head.startswith(ZIP_MAGIC) else CSV_MIMETYPE
 
 
-def _raw_batches(reader, size, report, env):
-    """The file's rows in lists of `size`; a file that cannot be read further ends
-    with the rows read until then, and the reason in the report."""
-    rows = reader.rows()
-    while True:
-        batch = []
-        try:
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= size:
-                    break
-        except SampleFileError as error:
-            report.stopped(error.row, _file_error_message(env, error))
-            if batch:
-                yield batch
-            return
-        if not batch:
-            return
-        yield batch
+class _PreparedBatches:
+    """The file's rows, prepared by a helper thread in batches of `size`, which
+    iterate as (batch, None), and a last (rows read until then, SampleFileError)
+    when the file cannot be read further.
 
-
-def _normalize_numbers(region, zones, indexes, raw_batch):
-    """For each row, for each phone column, the [(piece, E.164 or None, zone)] of its
-    cell; `zones` is the import's _NumberZones, and gives the zone of the row's first
-    number only (None for the others), the one whose zone the case almost always gets.
-
-    A cell may hold several numbers ("138.../139..."). Pure: it runs in the
-    import's helper thread.
+    The helper keeps at most one batch waiting, so that memory does not grow
+    with the file; an error of its own is raised in the iterating thread.
     """
-    result = []
-    for _row_number, cells in raw_batch:
-        width = len(cells)
-        row = []
-        zone_of = zones.zone
-        for index in indexes:
-            text = cell_text(cells[index]) if index < width else ""
-            if not text:
-                row.append(())
+
+    def __init__(self, reader, preparer, size):
+        self._reader = reader
+        self._preparer = preparer
+        self._size = size
+        self._queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cati-import", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+
+    def __iter__(self):
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _run(self):
+        try:
+            rows = self._reader.rows()
+            prepare = self._preparer.prepare
+            while True:
+                batch, stop = [], None
+                try:
+                    for row_number, cells in islice(rows, self._size):
+                        batch.append(prepare(row_number, cells))
+                except SampleFileError as error:
+                    stop = error
+                if not (batch or stop):
+                    break
+                self._preparer.render(batch)
+                if not self._put((batch, stop)) or stop or len(batch) < self._size:
+                    break
+            self._put(None)
+        except Exception as error:  # noqa: BLE001 - raised again in the importing thread
+            self._put(error)
+
+    def _put(self, item):
+        """Queue `item` once there is room, unless the import stopped meanwhile."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=QUEUE_POLL_SECONDS)
+            except queue.Full:
                 continue
-            pieces = NUMBER_SEPARATORS.split(text) if NUMBER_SEPARATORS.search(text) else (text,)
-            numbers = []
-            for piece in pieces:
-                if piece.strip():
-                    number = normalize_number(piece, region)
-                    if E164.fullmatch(number):
-                        numbers.append((piece, number, zone_of and zone_of(number)))
-                        zone_of = None
-                    else:
-                        numbers.append((piece, None, None))
-            row.append(numbers)
-        result.append(row)
-    return result
+            return True
+        return False
 
 
 class _Row:
-    """A sample row on its way to a case; typed values, numbers and problems."""
+    """A sample row on its way to a case; typed values, numbers and problems.
+
+    `numbers` are (E.164, column, zone or None, blocked) and `kept` those of them
+    written; `line` is the COPY text of the case but for its id and zone.
+    """
 
     __slots__ = ("number", "reference", "name", "priority", "agent_id", "tz", "data",
-                 "numbers", "kept", "dropped", "errors")
+                 "numbers", "kept", "dropped", "errors", "line")
 
     def __init__(self, number):
         self.number = number
-        self.reference = self.name = self.agent_id = self.tz = None
+        self.reference = self.name = self.agent_id = self.tz = self.line = None
         self.priority = None
         self.data = {}
         self.numbers = []
@@ -443,27 +430,28 @@ class _Row:
 
 
 class _FieldParser:
-    """`_cati_parse` of one sample field, remembered per raw value.
+    """One sample field's cells typed (`CellTyper`), remembered per raw value.
 
     It depends only on the field and the cell, and sample columns repeat few
     values (regions, age groups, yes/no), so most of a million cells are typed
-    by one dict lookup instead of a call through the ORM.
+    by one dict lookup.
 
     Two spreadsheet habits are met half-way before parsing: a number or date
     cell in a text field reads as it is shown (35, not 35.0), and a date written
     2024/3/9 or 2024年3月9日 (Chinese Excel) is read as 2024-03-09.
     """
 
-    __slots__ = ("field", "key", "column", "index", "memo", "env", "kind")
+    __slots__ = ("typer", "key", "kind", "column", "index", "memo", "not_finite", "field_name")
 
     def __init__(self, field, column, index):
-        self.field = field
+        self.typer = field._cati_typer()
         self.key = field.key
         self.kind = field.field_type
+        self.field_name = field.name
         self.column = column
         self.index = index
         self.memo = {}
-        self.env = field.env
+        self.not_finite = field.env._("%(field)s: %(value)s is not a valid number")
 
     def __call__(self, raw):
         memo_key = raw if raw.__class__ is str else (raw.__class__, raw)
@@ -476,13 +464,12 @@ class _FieldParser:
                     raw.strip())):
                 cell = "%04d-%02d-%02d" % tuple(int(part) for part in match.groups())
             try:
-                value = self.field._cati_parse(cell)
+                value = self.typer.parse(cell)
             except ValueError as error:
                 result = (None, str(error))
             else:
                 if isinstance(value, float) and not math.isfinite(value):
-                    result = (None, self.env._("%(field)s: %(value)s is not a valid number",
-                                               field=self.field.name, value=raw))
+                    result = (None, self.not_finite % {"field": self.field_name, "value": raw})
                 elif value.__class__ is str:
                     result = (value.replace("\x00", ""), None)  # PostgreSQL refuses NUL
                 else:
@@ -495,36 +482,194 @@ class _FieldParser:
 class _NumberZones:
     """`zone_for_number`, skipped where its answer is known in advance.
 
-    The lookup parses the number again (about 0.1 ms). Every number of a
-    country whose phonenumbers zones are all the campaign's zone gets the
-    campaign's zone whatever its digits (valid or not), so for those countries,
-    China for a Beijing campaign, the lookup is not made; other numbers (a US
-    sample spans six zones) are looked up one by one.
+    Every number of a country whose phonenumbers zones are all the campaign's
+    zone gets the campaign's zone whatever its digits (valid or not), so for
+    those countries, China for a Beijing campaign, no lookup is made. Other
+    plain E.164 numbers (a US sample spans six zones) are looked up without
+    parsing them again (`split_international` reads them as parse does); the
+    rest goes to `zone_for_number`.
     """
 
     def __init__(self, default_zone):
         self.default_zone = default_zone
-        self._country_is_default = {}
+        self._default_by_head = {}
+        self._zone_of = {}
 
     def zone(self, e164):
-        code = _country_code(e164)
-        if code is None:
-            return zone_for_number(e164, self.default_zone)
-        is_default = self._country_is_default.get(code)
+        head = e164[:4]
+        is_default = self._default_by_head.get(head)
         if is_default is None:
-            zones = {zone for prefix, prefix_zones in TIMEZONE_DATA.items()
-                     if prefix.startswith(code) or code.startswith(prefix)
-                     for zone in prefix_zones if zone != UNKNOWN_TIMEZONE and is_zone(zone)}
-            is_default = self._country_is_default[code] = zones <= {self.default_zone}
-        return self.default_zone if is_default else zone_for_number(e164, self.default_zone)
+            is_default = self._default_by_head[head] = self._country_is_default(head)
+        if is_default:
+            return self.default_zone
+        split = split_international(e164[1:]) if e164[1:].isdigit() else None
+        if split is None:
+            return zone_for_number(e164, self.default_zone)
+        code, national = split
+        zones = time_zones_for_number(PhoneNumber(country_code=code,
+                                                  national_number=int(national)))
+        zone = self._zone_of.get(zones)
+        if zone is None:
+            candidates = [zone for zone in zones if zone != UNKNOWN_TIMEZONE and is_zone(zone)]
+            zone = self._zone_of[zones] = (
+                self.default_zone if not candidates or self.default_zone in candidates
+                else candidates[0])
+        return zone
+
+    def _country_is_default(self, head):
+        """Whether the country calling code of a number starting with `head` (the
+        first three digits decide it) has the default zone only."""
+        for length in (1, 2, 3):
+            code = head[1:1 + length]
+            if code.isdigit() and int(code) in COUNTRY_CODE_TO_REGION_CODE:
+                break
+        else:
+            return False
+        zones = {zone for prefix, prefix_zones in TIMEZONE_DATA.items()
+                 if prefix.startswith(code) or code.startswith(prefix)
+                 for zone in prefix_zones if zone != UNKNOWN_TIMEZONE and is_zone(zone)}
+        return zones <= {self.default_zone}
 
 
-def _country_code(e164):
-    for length in (1, 2, 3):
-        code = e164[1:1 + length]
-        if int(code) in COUNTRY_CODE_TO_REGION_CODE:
-            return code
-    return None
+class _RowPreparer:
+    """A row typed and checked, its numbers normalized: pure Python on what the
+    import plan read from the database at its start, so that it runs in the
+    import's helper thread."""
+
+    def __init__(self, plan, columns):
+        env = plan.env
+        campaign = plan.campaign
+        self.normalize = NumberNormalizer(plan.region).normalize
+        self.zones = plan.zones
+        self.blocked_numbers = plan.blocked_numbers
+        self.blocked_prefixes = plan.blocked_prefixes
+        self.prefix_lengths = plan.prefix_lengths
+        self.phones = [(column.index, column.name) for column in columns
+                       if column.role == "phone"]
+        self.single = [(column.index, column.name, getattr(self, "_read_" + column.role))
+                       for column in columns if column.role in SINGLE_ROLES]
+        self.parsers = [_FieldParser(column.field_id, column.name, column.index)
+                        for column in columns if column.role == "field"]
+        self.parser_slots = [(p.index, p.memo, p, p.key, p.column) for p in self.parsers]
+        tz_field = campaign.tz_field_id
+        self.tz_parser = next((p for p in self.parsers if tz_field and p.key == tz_field.key),
+                              None)
+        self.agents = {}
+        for agent in campaign.agent_ids:
+            for key in (agent.user_id.login, agent.extension):
+                if key:
+                    self.agents.setdefault(key, agent.id)
+                    self.agents.setdefault(key.casefold(), agent.id)
+        self.default_priority = plan.default_priority
+        self.case_suffix = plan.case_table.suffix
+        self.no_number = env._("no phone number")
+        self.not_a_number = env._("not a phone number")
+        self.not_a_zone = env._("%(zone)s is not a time zone")
+        self.bad_priority = env._("the priority is a whole number from 0 to %(max)s",
+                                  max=MAX_PRIORITY)
+        self.unknown_agent = env._("no interviewer of this campaign has this login or extension")
+        self.undecodable = env._("characters that the file's encoding cannot read: choose the "
+                                 "encoding of the file")
+        self.check_decoding = False
+
+    def blocked(self, number):
+        if number in self.blocked_numbers:
+            return True
+        for length in self.prefix_lengths:
+            if number[:length] in self.blocked_prefixes:
+                return True
+        return False
+
+    def prepare(self, row_number, cells):
+        row = _Row(row_number)
+        errors = row.errors
+        width = len(cells)
+        if self.check_decoding and UNDECODABLE in "".join(cells):
+            errors.append(("", next(cell for cell in cells if UNDECODABLE in cell),
+                           self.undecodable))
+        data = row.data
+        for index, memo, parser, key, column in self.parser_slots:
+            raw = cells[index] if index < width else None
+            result = memo.get(raw) if raw.__class__ is str else None
+            value, error = result or parser(raw)
+            if error:
+                errors.append((column, raw, error))
+            elif value is not None:
+                data[key] = value
+        for index, column, read in self.single:
+            text = cell_text(cells[index]) if index < width else ""
+            if text:
+                read(row, column, text.replace("\x00", ""))
+        phone_errors = len(errors)
+        numbers = row.numbers
+        normalize = self.normalize
+        zone_of = self.zones.zone  # of the row's first number only
+        for index, column in self.phones:
+            text = cell_text(cells[index]) if index < width else ""
+            if not text:
+                continue
+            for piece in NUMBER_SEPARATORS.split(text) if NUMBER_SEPARATORS.search(text) \
+                    else (text,):
+                if not piece.strip():
+                    continue
+                number = normalize(piece)
+                if not E164.fullmatch(number):
+                    errors.append((column, piece, self.not_a_number))
+                elif all(number != known[0] for known in numbers):
+                    numbers.append((number, column, zone_of and zone_of(number),
+                                    self.blocked(number)))
+                    zone_of = None
+        if not numbers and len(errors) == phone_errors:
+            errors.append(("", "", self.no_number))
+        if row.tz is None and self.tz_parser:
+            zone = data.get(self.tz_parser.key)
+            if zone and is_zone(zone):
+                row.tz = zone
+            elif zone:
+                errors.append((self.tz_parser.column, zone, self.not_a_zone % {"zone": zone}))
+        return row
+
+    def render(self, batch):
+        """The COPY text of each case but for its id and zone, unless the batch fails."""
+        if any(row.errors for row in batch):
+            return
+        default_priority = self.default_priority
+        suffix = self.case_suffix
+        to_json = JSON_ENCODER.encode
+        for row in batch:
+            priority = default_priority if row.priority is None else row.priority
+            row.line = "%s\t%s\t%s\t%s\t%s\t%s%s" % (
+                _copy_text(row.reference), _copy_text(row.name), _copy_text(to_json(row.data)),
+                priority, priority, row.agent_id or COPY_NULL, suffix)
+
+    def _read_reference(self, row, column, text):
+        row.reference = text
+
+    def _read_name(self, row, column, text):
+        row.name = text
+
+    def _read_priority(self, row, column, text):
+        try:
+            number = float(text)
+        except ValueError:
+            number = -1.0
+        if not (number.is_integer() and 0 <= number <= MAX_PRIORITY):
+            row.errors.append((column, text, self.bad_priority))
+        else:
+            row.priority = int(number)
+
+    def _read_agent(self, row, column, text):
+        agent_id = self.agents.get(text) or self.agents.get(text.casefold())
+        if agent_id:
+            row.agent_id = agent_id
+        else:
+            row.errors.append((column, text, self.unknown_agent))
+
+    def _read_tz(self, row, column, text):
+        if is_zone(text):
+            row.tz = text
+        else:
+            row.errors.append((column, text, self.not_a_zone % {"zone": text}))
 
 
 class _ImportPlan:
@@ -537,46 +682,29 @@ class _ImportPlan:
         campaign = self.campaign = wizard.campaign_id
         columns = wizard.column_ids.sorted("index")
         self._check_mapping(columns)
-        phone_columns = columns.filtered(lambda column: column.role == "phone")
-        self.phone_indexes = phone_columns.mapped("index")
-        self.phone_names = phone_columns.mapped("name")
-        self.single = [(column.index, column.name, getattr(self, "_read_" + column.role))
-                       for column in columns if column.role in SINGLE_ROLES]
-        self.parsers = [_FieldParser(column.field_id, column.name, column.index)
-                        for column in columns if column.role == "field"]
-        self.parser_slots = [(p.index, p.memo, p, p.key, p.column) for p in self.parsers]
-        tz_field = campaign.tz_field_id
-        self.tz_parser = next((p for p in self.parsers if tz_field and p.field == tz_field), None)
         pbx = campaign.pbx_id
         self.region = pbx._callcenter_region() if pbx else (
             (campaign.company_id.country_id.code or "").upper() or None)
         self.zones = _NumberZones(campaign.tz)
         Case = env["callcenter.cati.case"]
         self.default_priority = Case.default_get(["priority"]).get("priority", 50)
-        self.agents = {}
-        for agent in campaign.agent_ids:
-            for key in (agent.user_id.login, agent.extension):
-                if key:
-                    self.agents.setdefault(key, agent.id)
-                    self.agents.setdefault(key.casefold(), agent.id)
         self._load_blacklist()
         self.drop_reasons = (env._("already in the campaign"), env._("already earlier in the file"),
                              env._("on the do-not-call list"))
-        self.no_number = env._("no phone number")
-        self.not_a_number = env._("not a phone number")
-        self.undecodable = env._("characters that the file's encoding cannot read: choose the "
-                                 "encoding of the file")
-        self.check_decoding = False
         now = env.cr.now()
         self.case_table = _CopyTable(Case, {
             "campaign_id": campaign.id, "company_id": campaign.company_id.id, "state": "new",
             "next_call": EPOCH, "quota_boost": 0, "call_count": 0,
             "create_uid": env.uid, "create_date": now, "write_uid": env.uid, "write_date": now,
-        }, ("id", "reference", "name", "data", "priority", "rank", "tz", "agent_id"))
+        }, ("id", "tz", "reference", "name", "data", "priority", "rank", "agent_id"),
+            with_ids=True)
         self.number_table = _CopyTable(env["callcenter.cati.number"], {
             "campaign_id": campaign.id, "state": "active", "attempt_count": 0,
             "create_uid": env.uid, "create_date": now, "write_uid": env.uid, "write_date": now,
-        }, ("id", "case_id", "sequence", "label", "number"))
+        }, ("case_id", "sequence", "label", "number"))
+        self.labels = {column.name: _copy_text(column.name) for column in columns
+                       if column.role == "phone"}
+        self.preparer = _RowPreparer(self, columns)
 
     def _check_mapping(self, columns):
         env = self.env
@@ -606,144 +734,92 @@ class _ImportPlan:
             ("direction", "in", ("outbound", "both")),
             "|", ("date_expiry", "=", False), ("date_expiry", ">", fields.Datetime.now()),
         ], ["number_normalized", "is_prefix"])
-        self.blocked_numbers = {e.number_normalized for e in entries if not e.is_prefix}
-        self.blocked_prefixes = {e.number_normalized for e in entries if e.is_prefix}
+        self.blocked_numbers = frozenset(e.number_normalized for e in entries if not e.is_prefix)
+        self.blocked_prefixes = frozenset(e.number_normalized for e in entries if e.is_prefix)
         self.prefix_lengths = sorted({len(prefix) for prefix in self.blocked_prefixes})
-
-    def blocked(self, number):
-        if number in self.blocked_numbers:
-            return True
-        prefixes = self.blocked_prefixes
-        return any(number[:length] in prefixes for length in self.prefix_lengths)
-
-    def existing_numbers(self, numbers):
-        if not numbers:
-            return set()
-        self.env.cr.execute(SQL(
-            "SELECT number FROM callcenter_cati_number WHERE campaign_id = %s AND number = ANY(%s)",
-            self.campaign.id, list(numbers)))
-        return {number for number, in self.env.cr.fetchall()}
-
-    # ------------------------------------------------------------
-    # ROWS
-    # ------------------------------------------------------------
-
-    def prepare(self, row_number, cells, numbers):
-        """The row typed and checked; `numbers` are its phone cells as _normalize_numbers
-        gives them."""
-        row = _Row(row_number)
-        width = len(cells)
-        if self.check_decoding and UNDECODABLE in "".join(cells):
-            row.errors.append(("", next(cell for cell in cells if UNDECODABLE in cell),
-                               self.undecodable))
-        data = row.data
-        for index, memo, parser, key, column in self.parser_slots:
-            raw = cells[index] if index < width else None
-            result = memo.get(raw) if raw.__class__ is str else None
-            value, error = result or parser(raw)
-            if error:
-                row.errors.append((column, raw, error))
-            elif value is not None:
-                data[key] = value
-        for index, column, read in self.single:
-            text = cell_text(cells[index]) if index < width else ""
-            if text:
-                read(row, column, text.replace("\x00", ""))
-        phone_errors = len(row.errors)
-        for column, pieces in zip(self.phone_names, numbers):
-            for piece, number, zone in pieces:
-                if number is None:
-                    row.errors.append((column, piece, self.not_a_number))
-                elif all(number != known[0] for known in row.numbers):
-                    row.numbers.append((number, column, zone))
-        if not row.numbers and len(row.errors) == phone_errors:
-            row.errors.append(("", "", self.no_number))
-        if row.tz is None and self.tz_parser:
-            zone = row.data.get(self.tz_parser.key)
-            if zone and is_zone(zone):
-                row.tz = zone
-            elif zone:
-                row.errors.append((self.tz_parser.column, zone,
-                                   self.env._("%(zone)s is not a time zone", zone=zone)))
-        return row
-
-    def _read_reference(self, row, column, text):
-        row.reference = text
-
-    def _read_name(self, row, column, text):
-        row.name = text
-
-    def _read_priority(self, row, column, text):
-        try:
-            number = float(text)
-        except ValueError:
-            number = -1.0
-        if not (number.is_integer() and 0 <= number <= MAX_PRIORITY):
-            row.errors.append((column, text, self.env._(
-                "the priority is a whole number from 0 to %(max)s", max=MAX_PRIORITY)))
-        else:
-            row.priority = int(number)
-
-    def _read_agent(self, row, column, text):
-        agent_id = self.agents.get(text) or self.agents.get(text.casefold())
-        if agent_id:
-            row.agent_id = agent_id
-        else:
-            row.errors.append((column, text, self.env._(
-                "no interviewer of this campaign has this login or extension")))
-
-    def _read_tz(self, row, column, text):
-        if is_zone(text):
-            row.tz = text
-        else:
-            row.errors.append((column, text, self.env._("%(zone)s is not a time zone", zone=text)))
 
     # ------------------------------------------------------------
     # WRITING
     # ------------------------------------------------------------
 
-    def copy_rows(self, rows):
-        """COPY the rows' cases and numbers, with ids drawn from the tables' sequences
-        first so that the numbers can point to their cases."""
-        if not rows:
-            return
-        case_ids = self.case_table.new_ids(self.env.cr, len(rows))
-        number_ids = self.number_table.new_ids(self.env.cr, sum(len(row.kept) for row in rows))
-        next_number_id = iter(number_ids).__next__
-        cases = io.StringIO()
-        numbers = io.StringIO()
-        case_line = self.case_table.line_format
-        number_line = self.number_table.line_format
-        default_priority = self.default_priority
-        to_json = JSON_ENCODER.encode
-        for case_id, row in zip(case_ids, rows):
-            priority = default_priority if row.priority is None else row.priority
-            cases.write(case_line % (
-                case_id, _copy_text(row.reference), _copy_text(row.name),
-                _copy_text(to_json(row.data)),
-                priority, priority, _copy_text(row.tz), row.agent_id or COPY_NULL))
-            for sequence, (number, label, _zone) in enumerate(row.kept, start=1):
-                numbers.write(number_line % (
-                    next_number_id(), case_id, sequence * 10, _copy_text(label), number))
-        self.case_table.copy(self.env.cr, cases, case_ids)
-        self.number_table.copy(self.env.cr, numbers, number_ids)
+    def write_batch(self, batch):
+        """COPY the cases and numbers of an error-free batch, but for the numbers
+        that the campaign has, that come earlier in the batch or that are blocked.
+
+        One query draws an id for every row (a row left without numbers wastes
+        its id) and finds the numbers the campaign has; the rows are then
+        checked while COPY reads them (`_case_lines`), so that PostgreSQL writes
+        one part of the batch while Python checks the next.
+        """
+        cr = self.env.cr
+        numbers = " ".join(entry[0] for row in batch for entry in row.numbers)
+        cr.execute(SQL(
+            "SELECT (SELECT string_agg(nextval(%s)::text, ' ') FROM generate_series(1, %s)), "
+            "(SELECT string_agg(number, ' ') FROM callcenter_cati_number "
+            " WHERE campaign_id = %s AND number = ANY(string_to_array(%s, ' ')))",
+            self.case_table.sequence(cr), len(batch), self.campaign.id, numbers))
+        case_ids, existing = cr.fetchone()
+        number_lines, written = [], []
+        self.case_table.copy(cr, self._case_lines(
+            batch, case_ids.split(" "), set((existing or "").split(" ")), number_lines,
+            written), written)
+        number_ids = None
+        if self.number_table.with_ids:
+            number_ids = self.number_table.new_ids(cr, len(number_lines))
+            number_lines = ("%s\t%s" % pair for pair in zip(number_ids, number_lines))
+        self.number_table.copy(cr, number_lines, number_ids)
+
+    def _case_lines(self, batch, case_ids, existing, number_lines, written):
+        """The COPY lines of the batch's cases, each row's numbers checked on the way:
+        its kept numbers' lines go to `number_lines`, its case's id to `written`."""
+        seen = set()
+        in_campaign, in_file, blocked = self.drop_reasons
+        zone = self.zones.zone
+        labels = self.labels
+        suffix = self.number_table.suffix
+        zone_texts = {}
+        for case_id, row in zip(case_ids, batch):
+            kept = row.kept
+            for entry in row.numbers:
+                number, column, _zone, is_blocked = entry
+                if number in existing:
+                    row.dropped.append((column, number, in_campaign))
+                elif number in seen:
+                    row.dropped.append((column, number, in_file))
+                elif is_blocked:
+                    row.dropped.append((column, number, blocked))
+                else:
+                    kept.append(entry)
+                    seen.add(number)
+                    number_lines.append("%s\t%d\t%s\t%s%s" % (
+                        case_id, len(kept) * 10, labels[column], number, suffix))
+            if kept:
+                if row.tz is None:
+                    # The helper looked up the zone of the row's first number only.
+                    row.tz = kept[0][2] or zone(kept[0][0])
+                zone_text = zone_texts.get(row.tz) or zone_texts.setdefault(
+                    row.tz, _copy_text(row.tz))
+                written.append(case_id)
+                yield "%s\t%s\t%s" % (case_id, zone_text, row.line)
 
 
 class _CopyTable:
-    """The COPY statement and line format of one model's table.
+    """The COPY statement of one model's table, and the text of its constant columns.
 
     `constants` and `per_row` columns are given; every other stored field gets
     its default as create() would give it, so that a field added by another
     module is not left NULL, and a required field without a default is caught
     before any row is read. Stored computed fields are computed after the
     COPY, except related fields through a many2one that the import leaves
-    empty, which are empty too.
+    empty, which are empty too. Ids are drawn by the caller when it needs them
+    (`with_ids`, then `id` is the first of `per_row`) or when fields are to be
+    computed; otherwise PostgreSQL gives them.
     """
 
-    def __init__(self, model, constants, per_row):
+    def __init__(self, model, constants, per_row, with_ids=False):
         env = model.env
         values = dict(constants)
-        given = set(values) | set(per_row)
+        given = set(values) | set(per_row) | {"id"}
         stored = {name: field for name, field in model._fields.items()
                   if field.store and field.column_type and name not in given}
         defaults = model.with_context(clean_context(env.context)).default_get(list(stored))
@@ -759,29 +835,53 @@ class _CopyTable:
                     "%(model)s.%(field)s is required and has no default: the sample import "
                     "cannot fill it.", model=model._name, field=name))
         fields_by_name = model._fields
-        constant_text = "".join(
-            "\t" + _copy_constant(fields_by_name[name], value).replace("%", "%%")
-            for name, value in values.items())
         self.model = model
-        self.columns = list(per_row) + list(values)
-        self.line_format = "\t".join(["%s"] * len(per_row)) + constant_text + "\n"
+        self.with_ids = with_ids or bool(self.recompute)
+        per_row = [column for column in per_row if column != "id"]
+        self.columns = (["id"] if self.with_ids else []) + per_row + list(values)
+        self.suffix = "".join("\t" + _copy_constant(fields_by_name[name], value)
+                              for name, value in values.items()) + "\n"
+        self._sequence = None
+
+    def sequence(self, cr):
+        if self._sequence is None:
+            cr.execute(SQL("SELECT pg_get_serial_sequence(%s, 'id')", self.model._table))
+            self._sequence = cr.fetchone()[0]
+        return self._sequence
 
     def new_ids(self, cr, count):
+        """`count` new ids, as text: COPY reads them so, and PostgreSQL sends them
+        as one string rather than as `count` rows."""
         if not count:
             return []
-        cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                       "FROM generate_series(1, %s)", self.model._table, count))
-        return [new_id for new_id, in cr.fetchall()]
+        cr.execute(SQL("SELECT string_agg(nextval(%s)::text, ' ') FROM generate_series(1, %s)",
+                       self.sequence(cr), count))
+        return cr.fetchone()[0].split(" ")
 
-    def copy(self, cr, buffer, ids=()):
-        buffer.seek(0)
+    def copy(self, cr, lines, ids=None):
+        """COPY `lines` (an iterable of lines), made as PostgreSQL reads them;
+        then compute the fields to compute of the records `ids` (read after the
+        COPY: `lines` may fill the list)."""
         cr.copy_expert(SQL("COPY %s (%s) FROM STDIN", SQL.identifier(self.model._table),
-                           SQL(", ").join(SQL.identifier(c) for c in self.columns)).code, buffer)
+                           SQL(", ").join(SQL.identifier(c) for c in self.columns)).code,
+                       _LineReader(lines))
         if self.recompute and ids:
-            records = self.model.browse(ids)
+            records = self.model.browse([int(new_id) for new_id in ids])
             for field in self.recompute:
                 self.model.env.add_to_compute(field, records)
             records.flush_recordset()
+
+
+class _LineReader:
+    """The file psycopg2's COPY reads: a few hundred lines at each read, made as
+    they are read. psycopg2 sends what a read gives and reads again, so Python
+    makes the next lines while PostgreSQL writes the previous ones."""
+
+    def __init__(self, lines):
+        self._lines = iter(lines)
+
+    def read(self, size=-1):
+        return "".join(islice(self._lines, COPY_LINES_PER_READ))
 
 
 def _related_through_empty(model, field, given):
