@@ -237,6 +237,7 @@ def bench_mode(odoo, mode, account_id, rate, duration, cron):
                 break
             time.sleep(2)
             waited += 2
+        stored = int(psql(f"SELECT count(*) FROM callcenter_wechat_message WHERE id > {before_id}"))
         conversations = psql("SELECT count(DISTINCT conversation_id) FROM callcenter_wechat_message "
                              f"WHERE id > {before_id}")
     finally:
