@@ -1,7 +1,8 @@
 """WeChat webhook under load: signed text messages at a fixed rate, open loop.
 
     python3 tests/bench/bench_wechat_webhook.py [--rate 200] [--duration 30]
-                                 [--modes workers,threaded] [--no-cron] [--fresh]
+                                 [--modes workers,threaded] [--http-workers 2]
+                                 [--no-cron] [--fresh]
 
 Creates (once, updated to the code at hand on later runs; --fresh drops it first) a
 database `callcenter_wechat_bench` with callcenter_wechat and a plain-mode Official
@@ -92,8 +93,8 @@ def seed_account():
     return int(account_id)
 
 
-def start_odoo(odoo, port, mode, log_path, cron):
-    workers = ["--workers=2"] if mode == "workers" else ["--workers=0"]
+def start_odoo(odoo, port, mode, log_path, cron, http_workers):
+    workers = [f"--workers={http_workers}"] if mode == "workers" else ["--workers=0"]
     workers.append(f"--max-cron-threads={1 if cron else 0}")
     log = open(log_path, "w")  # noqa: SIM115 - closed with the server
     proc = subprocess.Popen(
@@ -209,10 +210,21 @@ def cpu_seconds(proc):
     return total([server, *server.children(recursive=True)]), total(backends)
 
 
-def bench_mode(odoo, mode, account_id, rate, duration, cron):
+def listen_overflows():
+    """The kernel's count of connections dropped because a listen queue was full
+    (Linux), or None."""
+    try:
+        lines = [line.split() for line in Path("/proc/net/netstat").read_text().splitlines()
+                 if line.startswith("TcpExt:")]
+        return int(dict(zip(lines[0], lines[1], strict=True))["ListenOverflows"])
+    except (OSError, IndexError, KeyError, ValueError):
+        return None
+
+
+def bench_mode(odoo, mode, account_id, rate, duration, cron, http_workers):
     port = free_port()
     log_path = Path(f"/tmp/bench_wechat_webhook_{mode}.log")
-    proc, log = start_odoo(odoo, port, mode, log_path, cron)
+    proc, log = start_odoo(odoo, port, mode, log_path, cron, http_workers)
     try:
         run_tag = int(time.time()) % 100000
         # Every worker loads its routing map and caches on its first requests.
@@ -221,12 +233,15 @@ def bench_mode(odoo, mode, account_id, rate, duration, cron):
         before_id = int(psql("SELECT coalesce(max(id), 0) FROM callcenter_wechat_message"))
         load = Load(port, account_id, f"1{run_tag}")
         load_before, (odoo_before, pg_before) = os.getloadavg()[0], cpu_seconds(proc)
+        overflows_before = listen_overflows()
         started = time.perf_counter()
         sent = load.run(rate, duration)
         elapsed = time.perf_counter() - started
         odoo_after, pg_after = cpu_seconds(proc)
         cpu, pg_cpu = odoo_after - odoo_before, pg_after - pg_before
         load_after = os.getloadavg()[0]
+        overflows = listen_overflows()
+        overflows = None if overflows is None else overflows - overflows_before
         time.sleep(2)  # requests a client gave up on may still be served
         stored = int(psql(f"SELECT count(*) FROM callcenter_wechat_message WHERE id > {before_id}"))
         waited, processed = 0, 0
@@ -250,7 +265,7 @@ def bench_mode(odoo, mode, account_id, rate, duration, cron):
         if outcome != 200:
             failures[outcome] = failures.get(outcome, 0) + 1
     quantiles = statistics.quantiles(latencies, n=100)
-    label = ("--workers=2 (prefork)" if mode == "workers"
+    label = (f"--workers={http_workers} (prefork)" if mode == "workers"
              else f"--workers=0 (threaded, ODOO_MAX_HTTP_THREADS={HTTP_THREADS})")
     label += ", processing cron on" if cron else ", processing cron off"
     print(f"\nwebhook, {label}: {sent:,} signed text messages at {rate}/s for {duration} s, "
@@ -267,6 +282,9 @@ def bench_mode(odoo, mode, account_id, rate, duration, cron):
           f"PostgreSQL {pg_cpu:.1f} s ({100 * pg_cpu / elapsed:.0f}%); "
           f"load average {load_before:.2f} -> {load_after:.2f} on {os.cpu_count()} cores; "
           f"ERROR lines in the Odoo log: {errors_logged} ({log_path})", flush=True)
+    if overflows is not None:
+        print(f"  connections dropped by a full listen queue (kernel ListenOverflows): {overflows:,}",
+              flush=True)
 
 
 def main():
@@ -276,6 +294,8 @@ def main():
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--modes", default="workers,threaded")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
+    parser.add_argument("--http-workers", type=int, default=2,
+                        help="prefork HTTP workers in the `workers` mode")
     parser.add_argument("--no-cron", action="store_true",
                         help="no processing cron: the webhook alone")
     args = parser.parse_args()
@@ -285,7 +305,8 @@ def main():
     install(odoo, args.fresh)
     account_id = seed_account()
     for mode in args.modes.split(","):
-        bench_mode(odoo, mode, account_id, args.rate, args.duration, not args.no_cron)
+        bench_mode(odoo, mode, account_id, args.rate, args.duration, not args.no_cron,
+                   args.http_workers)
 
 
 if __name__ == "__main__":
