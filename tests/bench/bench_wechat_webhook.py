@@ -93,17 +93,46 @@ def seed_account():
     return int(account_id)
 
 
+LAUNCHER = """\
+import sys
+import time
+
+if sys.argv[1:2] == ["gevent"]:
+    # The websocket worker a prefork server keeps alive: the webhook does not use it.
+    while True:
+        time.sleep(3600)
+sys.path.insert(0, %r)
+import odoo
+odoo.cli.main()
+"""
+
+
+def server_command(odoo):
+    """Odoo's command line, from a launcher file rather than `python -c`.
+
+    A prefork server starts its websocket worker as `python <argv[0]> gevent` and
+    starts it again whenever it exits: with `-c` it fails at once, and where gevent
+    cannot start (zope.interface missing) it fails after importing Odoo; either
+    way its restarts would use the CPU being measured. The launcher answers
+    `gevent` with an idle process instead.
+    """
+    launcher = Path("/tmp/bench_wechat_webhook_odoo.py")
+    launcher.write_text(LAUNCHER % str(odoo.package_dir.parent))
+    return [odoo.python, str(launcher)]
+
+
 def start_odoo(odoo, port, mode, log_path, cron, http_workers):
     workers = [f"--workers={http_workers}"] if mode == "workers" else ["--workers=0"]
     workers.append(f"--max-cron-threads={1 if cron else 0}")
     log = open(log_path, "w")  # noqa: SIM115 - closed with the server
     proc = subprocess.Popen(
-        [*odoo.command(), f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
+        [*server_command(odoo), f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
          # --database without --db-filter: Odoo then serves that database without
          # listing the server's databases, which it would do (on a new connection
          # to `postgres`) for every request that comes without a session, as WeChat's do.
          f"--database={DB}", f"--http-port={port}",
-         "--http-interface=127.0.0.1", "--log-level=warn", "--limit-time-real=600", *workers],
+         f"--gevent-port={free_port()}", "--http-interface=127.0.0.1", "--log-level=warn",
+         "--limit-time-real=600", *workers],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         env={**os.environ, "ODOO_MAX_HTTP_THREADS": str(HTTP_THREADS)},
     )
