@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 import random
+import tempfile
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -167,6 +168,28 @@ class TestSampleImport(CallcenterCommon):
                                        "member": True})
         self.assertEqual(second.number_ids.mapped("number"), ["+12125550100", "+8613900139000"])
         self.assertEqual(second.tz, "America/New_York")
+
+    def test_xlsx_read_by_a_worker_process(self):
+        """A large sheet is parsed by xlsx_rows.py in a process of its own; its cells
+        arrive as openpyxl gives them in this process (numbers, dates, blank rows)."""
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["ref", "phone", "region", "age", "joined"])
+        sheet.append([1001, 13800138000, "north", 35, datetime(2024, 3, 9)])
+        sheet.append([None, None, None, None, None])
+        sheet.append(["R2", "+1 212 555 0100", "south", 40.0, "2024/1/2"])
+        stream = io.BytesIO()
+        workbook.save(stream)
+        with patch.object(sample_reader, "WORKER_MIN_BYTES", 0):
+            wizard = self._import(stream.getvalue(), "sample.xlsx")
+        self.assertEqual((wizard.rows_read, wizard.rows_imported, wizard.error_count), (2, 2, 0))
+        self.assertEqual([(case.reference, case.data, case.number_ids.number, case.tz)
+                          for case in self._cases()], [
+            ("1001", {"region": "north", "age": 35, "joined": "2024-03-09"}, "+8613800138000",
+             "Asia/Shanghai"),
+            ("R2", {"region": "south", "age": 40, "joined": "2024-01-02"}, "+12125550100",
+             "America/New_York"),
+        ])
 
     def test_upload_is_stored_unindexed(self):
         wizard = self._wizard(self._csv([["13800138000", "north"]], header=["phone", "region"]))
@@ -522,6 +545,20 @@ class TestSampleReader(BaseCase):
                     self.assertRaises(sample_reader.SampleFileError) as caught:
                 sample_reader.SampleReader(io.BytesIO(content))
             self.assertEqual(caught.exception.reason, reason)
+
+    def test_worker_process_reports_an_unreadable_sheet(self):
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["phone"])
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            workbook.save(handle.name)
+            reader = sample_reader.SampleReader(open(handle.name, "rb"), handle.name)
+            with open(handle.name, "wb") as broken:
+                broken.write(b"PK\x03\x04 no longer a workbook")
+            with patch.object(sample_reader, "WORKER_MIN_BYTES", 0), reader, \
+                    self.assertRaises(sample_reader.SampleFileError) as caught:
+                list(reader.rows(worker=True))
+        self.assertEqual((caught.exception.reason, caught.exception.row), ("xlsx", 1))
+        self.assertIn("zip", caught.exception.detail.lower())
 
     def test_number_normalizer_agrees_with_normalize_number(self):
         """The fast paths give what normalize_number gives, for the shapes they take

@@ -6,7 +6,8 @@ in UTF-8 with or without a byte-order mark, in GB18030/GBK from Chinese Excel,
 with commas, semicolons or tabs; or XLSX sheets of up to a million rows. A
 file is never held in memory as rows: CSV is decoded while it is read and
 XLSX is parsed by openpyxl's streaming reader, so memory does not grow with
-the number of rows.
+the number of rows. A large sheet may be parsed in a process of its own
+(`xlsx_rows.py`), openpyxl being slow enough to keep a core busy.
 
 Nothing here knows Odoo; the import wizard maps the columns and types the
 cells.
@@ -15,17 +16,28 @@ cells.
 import codecs
 import csv
 import io
+import logging
+import os
+import pickle
 import re
+import subprocess
+import sys
+import tempfile
 from datetime import date, datetime, time
 
 import chardet
 import openpyxl
+
+_logger = logging.getLogger(__name__)
 
 SNIFF_BYTES = 1 << 20
 SNIFF_LINES = 20
 DELIMITERS = (",", ";", "\t", "|")
 UNDECODABLE = "\ufffd"
 LATIN_GUESSES = ("ascii", "iso-8859-1", "latin-1", "windows-1252")
+# Below this size an XLSX sheet parses in well under a second: no worker process.
+WORKER_MIN_BYTES = 1 << 20
+XLSX_WORKER = os.path.join(os.path.dirname(__file__), "xlsx_rows.py")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 BOMS = (
@@ -192,9 +204,13 @@ class SampleReader:
             self._workbook = None
         self.stream.close()
 
-    def _raw_rows(self):
+    def _raw_rows(self, worker=False):
         """Every row of the file including the header, blank ones as they are."""
         if self.kind == "xlsx":
+            path = getattr(self.stream, "name", None)
+            if worker and isinstance(path, str) and os.path.getsize(path) >= WORKER_MIN_BYTES:
+                yield from self._worker_rows(path)
+                return
             sheet = self._workbook.worksheets[0]
             yield from sheet.iter_rows(values_only=True)
             return
@@ -209,6 +225,43 @@ class SampleReader:
             if not self.stream.closed:
                 text.detach()
 
+    def _worker_rows(self, path):
+        """The sheet's rows as `xlsx_rows.py` reads them in a process of its own; in
+        this process when that process cannot be started. A sheet that cannot be
+        read further raises SampleFileError("xlsx") from the row it stopped at."""
+        stderr = tempfile.TemporaryFile()  # not a pipe, which a chatty worker could fill
+        try:
+            worker = subprocess.Popen([sys.executable, XLSX_WORKER, path],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=stderr)
+        except OSError as error:
+            stderr.close()
+            _logger.warning("XLSX rows read in this process: no worker process (%s)", error)
+            yield from self._workbook.worksheets[0].iter_rows(values_only=True)
+            return
+        read = 0
+        try:
+            while True:
+                try:
+                    kind, payload = pickle.load(worker.stdout)
+                except EOFError:
+                    worker.wait()
+                    stderr.seek(0)
+                    kind, payload = "error", stderr.read().decode(errors="replace")
+                if kind == "rows":
+                    read += len(payload)
+                    yield from payload
+                elif kind == "end":
+                    return
+                else:
+                    raise SampleFileError("xlsx", read + 1, payload.strip()[-500:])
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+            worker.stdout.close()
+            stderr.close()
+
     def _read_header(self):
         for cells in self._raw_rows():
             if any(cell_text(cell) for cell in cells):
@@ -218,10 +271,11 @@ class SampleReader:
                 return header
         raise SampleFileError("empty")
 
-    def rows(self):
+    def rows(self, worker=False):
+        """`worker`: parse a large XLSX sheet in a process of its own (`xlsx_rows.py`)."""
         header_seen = False
         number = 0
-        raw_rows = self._raw_rows()
+        raw_rows = self._raw_rows(worker)
         while True:
             try:
                 cells = next(raw_rows)

@@ -294,7 +294,8 @@ class CallcenterCatiImport(models.TransientModel):
         helper prepares the next. Only what depends on the database is done
         here: each batch is checked against the numbers the campaign has by
         then, and written. The helper runs the reader and `_RowPreparer`,
-        which touch neither the ORM nor the cursor.
+        which touch neither the ORM nor the cursor; a large XLSX sheet, whose
+        parsing alone keeps a core busy, is parsed by a process of its own.
         """
         with _PreparedBatches(reader, plan.preparer, self.batch_size) as batches:
             for batch, stop in batches:
@@ -379,7 +380,7 @@ class _PreparedBatches:
 
     def _run(self):
         try:
-            rows = self._reader.rows()
+            rows = self._reader.rows(worker=True)
             prepare = self._preparer.prepare
             while True:
                 batch, stop = [], None
