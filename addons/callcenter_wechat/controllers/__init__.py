@@ -1,3 +1,3 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from . import main
+from . import callcenter
 from . import portal

@@ -9,7 +9,7 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
 from odoo.tests import BaseCase, HttpCase, tagged
 
-from odoo.addons.callcenter_wechat.controllers import main as webhook
+from odoo.addons.callcenter_wechat.controllers import callcenter as webhook
 from odoo.addons.callcenter_wechat.tools.wechat_xml import (
     XmlRefused,
     check_xml,
@@ -61,7 +61,7 @@ BILLION_LAUGHS = (
     f"<xml><FromUserName>{OPENID}</FromUserName><CreateTime>%d</CreateTime>"
     "<MsgType>text</MsgType><Content>&lol3;</Content><MsgId>4343</MsgId></xml>"
 )
-LOGGER = "odoo.addons.callcenter_wechat.controllers.main"
+LOGGER = "odoo.addons.callcenter_wechat.controllers.callcenter"
 ENVELOPE = (f"<xml><ToUserName><![CDATA[{ORIGINAL_ID}]]></ToUserName>"
             "<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>")
 
