@@ -3,7 +3,7 @@
     "name": "Call Center CATI",
     "summary": "Outbound survey campaigns: samples, quotas, case scheduling, preview, "
     "progressive and predictive dialing, interviewer console, AAPOR rates",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "development_status": "Beta",
     "category": "Productivity/Call Center",
     "website": "https://github.com/callcenter-suite/callcenter",

@@ -2,14 +2,19 @@
 
     python3 tests/bench/bench_cati_pick.py [--cases 1000000] [--pickers 20] [--picks 100]
 
-Creates (once) a database `callcenter_cati_bench` with callcenter_cati, a running
-campaign with calling windows and 20 interviewers, and --cases cases spread over
+Creates (once) a database `callcenter_cati_bench` with callcenter_cati (updated
+at each run), a running campaign with calling windows and 20 interviewers, and
+--cases cases spread over
 six time zones (one of them outside its window at the bench's clock), with
 mixed priorities, retry times in the past and future, and 1% due appointments.
+With --callable-only, the due appointments are cases to call again instead, so
+that every pick goes through the calling windows and time zones.
 Then --pickers processes (as Odoo's prefork workers are), each with its own
 database connection, start together and each pick --picks cases, one
 transaction per pick (`_cati_pick` + commit), as the console does. Prints the
-latency distribution and checks that no case was handed out twice.
+latency distribution, the CPU per pick of the pickers and of their PostgreSQL
+backends, the queries sent per pick (a cursor wrapper counts them, failed ones
+included), and checks that no case was handed out twice.
 """
 
 import argparse
@@ -20,6 +25,8 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -40,10 +47,10 @@ def database_exists():
 
 
 def install(odoo):
-    if database_exists():
-        return
+    """The database with callcenter_cati, updated to this checkout's version of it."""
+    mode = "--update=callcenter_cati" if database_exists() else "--init=callcenter_cati"
     subprocess.run([*odoo.command(), f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
-                    f"--database={DB}", "--init=callcenter_cati", "--without-demo=all",
+                    f"--database={DB}", mode, "--without-demo=all",
                     "--stop-after-init", "--log-level=warn"], check=True, cwd=ROOT)
 
 
@@ -55,17 +62,32 @@ def open_registry(odoo):
     return odoo_pkg, odoo_pkg.modules.registry.Registry(DB)
 
 
-def seed(odoo_pkg, registry, cases):
+def seeded_state(n, callable_only=False):
+    """The state the seed gives case number `n` (an SQL expression); due appointments
+    are cases to call again when `callable_only`."""
+    return f"""CASE WHEN mod({n}, 100) = 0 THEN '{"retry" if callable_only else "appointment"}'
+                    WHEN mod({n}, 3) = 0 THEN 'retry'
+                    WHEN mod({n}, 10) = 1 THEN 'done' ELSE 'new' END"""
+
+
+def seed(odoo_pkg, registry, cases, callable_only=False):
     """The campaign and its cases, written with one INSERT ... SELECT: the import is
-    measured by bench_cati_import.py, this bench measures picking."""
+    measured by bench_cati_import.py, this bench measures picking. A database seeded
+    before gets its cases back in their seeded states (the picks of the previous run
+    undone), and is vacuumed, so that every run starts from the same state."""
     from odoo import SUPERUSER_ID, api
     from odoo.tools import SQL
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         campaign = env["callcenter.cati.campaign"].search([("name", "=", "Bench pick")], limit=1)
         if campaign and campaign.case_count == cases:
-            cr.execute(SQL("UPDATE callcenter_cati_case SET state = 'new', locked_agent_id = NULL "
-                           "WHERE campaign_id = %s AND state = 'locked'", campaign.id))
+            state = seeded_state("substr(reference, 2)::int", callable_only)
+            cr.execute(SQL(f"UPDATE callcenter_cati_case SET state = {state}, "
+                           "locked_agent_id = NULL, locked_at = NULL "
+                           f"WHERE campaign_id = %s AND state != {state}", campaign.id))
+            cr.commit()
+            subprocess.run(["psql", "-h", "127.0.0.1", "-d", DB, "-qc",
+                            "VACUUM ANALYZE callcenter_cati_case"], check=True)
             return campaign.id, campaign.agent_ids.ids
         campaign.unlink()
         pbx = env["callcenter.pbx"].search([], limit=1) or env["callcenter.pbx"].create(
@@ -88,14 +110,13 @@ def seed(odoo_pkg, registry, cases):
         })
         print(f"seeding {cases:,} cases ...", flush=True)
         started = time.perf_counter()
-        cr.execute(SQL("""
+        cr.execute(SQL(f"""
             INSERT INTO callcenter_cati_case
                 (campaign_id, company_id, name, reference, data, state, priority, rank, quota_boost,
                  next_call, tz, call_count, create_uid, create_date, write_uid, write_date)
             SELECT %(campaign)s, %(company)s, 'Respondent ' || n, 'S' || n,
                    jsonb_build_object('region', CASE WHEN mod(n, 2) = 0 THEN 'north' ELSE 'south' END),
-                   CASE WHEN mod(n, 100) = 0 THEN 'appointment' WHEN mod(n, 3) = 0 THEN 'retry'
-                        WHEN mod(n, 10) = 1 THEN 'done' ELSE 'new' END,
+                   {seeded_state("n", callable_only)},
                    mod(n::bigint * 7919, 101)::int, mod(n::bigint * 7919, 101)::int, 0,
                    CASE WHEN mod(n, 100) = 0 THEN %(clock)s - interval '1 minute' * (mod(n, 50))
                         WHEN mod(n, 3) = 0 THEN %(clock)s + interval '1 minute' * ((mod(n, 240)) - 120)
@@ -113,15 +134,28 @@ def seed(odoo_pkg, registry, cases):
 
 def picker(index, campaign_id, agent_id, picks, barrier, results):
     import odoo
-    from odoo import SUPERUSER_ID, api
+    from odoo import SUPERUSER_ID, api, sql_db
     registry = odoo.modules.registry.Registry(DB)
+    queries = [0]
+    execute = sql_db.Cursor.execute
+
+    def counted(cursor, *args, **kwargs):
+        queries[0] += 1
+        return execute(cursor, *args, **kwargs)
+
+    sql_db.Cursor.execute = counted
     timings, ids = [], []
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         campaign = env["callcenter.cati.campaign"].browse(campaign_id)
         agent = env["callcenter.agent"].browse(agent_id)
         Case = env["callcenter.cati.case"]
+        cr.execute("SELECT pg_backend_pid()")
+        backend = psutil.Process(cr.fetchone()[0])
+        cr.commit()
         barrier.wait()
+        python_cpu, backend_cpu = time.process_time(), sum(backend.cpu_times()[:2])
+        statements = queries[0]
         for _i in range(picks):
             started = time.perf_counter()
             case = Case._cati_pick(campaign, agent, now=CLOCK)
@@ -129,7 +163,9 @@ def picker(index, campaign_id, agent_id, picks, barrier, results):
             timings.append((time.perf_counter() - started) * 1000)
             ids.extend(case.ids)
             env.invalidate_all()
-    results.put((index, timings, ids))
+        costs = (time.process_time() - python_cpu, sum(backend.cpu_times()[:2]) - backend_cpu,
+                 queries[0] - statements)
+    results.put((index, timings, ids, costs))
 
 
 def main():
@@ -137,12 +173,15 @@ def main():
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--pickers", type=int, default=20)
     parser.add_argument("--picks", type=int, default=100)
+    parser.add_argument("--callable-only", action="store_true",
+                        help="no due appointments: every pick walks the callable cases of the "
+                        "time zones in their calling window")
     args = parser.parse_args()
     ensure_postgres()
     odoo = find_odoo()
     install(odoo)
     odoo_pkg, registry = open_registry(odoo)
-    campaign_id, agent_ids = seed(odoo_pkg, registry, args.cases)
+    campaign_id, agent_ids = seed(odoo_pkg, registry, args.cases, args.callable_only)
     odoo_pkg.sql_db.close_all()
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(args.pickers), context.Queue()
@@ -156,13 +195,19 @@ def main():
     elapsed = time.perf_counter() - started
     for worker in workers:
         worker.join()
-    timings = sorted(t for _index, series, _ids in collected for t in series)
-    ids = [case_id for _index, _series, picked in collected for case_id in picked]
+    timings = sorted(t for _index, series, _ids, _costs in collected for t in series)
+    ids = [case_id for _index, _series, picked, _costs in collected for case_id in picked]
+    python_cpu, backend_cpu, statements = (sum(costs[i] for *_rest, costs in collected)
+                                           for i in range(3))
     quantiles = statistics.quantiles(timings, n=100)
     print(f"next-case pick: {args.cases:,} cases, {args.pickers} pickers at once, "
           f"{len(timings):,} picks in {elapsed:.1f} s")
     print(f"  latency ms: p50 {quantiles[49]:.1f}  p95 {quantiles[94]:.1f}  p99 {quantiles[98]:.1f}  "
           f"max {timings[-1]:.1f}  (target p95 < 20 ms)")
+    print(f"  CPU per pick: pickers {python_cpu / len(timings) * 1000:.2f} ms, their PostgreSQL "
+          f"backends {backend_cpu / len(timings) * 1000:.2f} ms; {statements / len(timings):.2f} "
+          f"queries per pick besides the commit; machine load {psutil.getloadavg()[0]:.1f} "
+          f"on {psutil.cpu_count()} CPUs")
     print(f"  cases handed out: {len(ids):,}, twice: {len(ids) - len(set(ids))}")
 
 

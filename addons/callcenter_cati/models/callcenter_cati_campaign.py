@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, ormcache
 
 from ..tools import aapor
 from ..tools.timezones import utc_now, window_open
@@ -310,11 +310,52 @@ class CallcenterCatiCampaign(models.Model):
     # ------------------------------------------------------------
 
     def _cati_case_zones(self):
-        """Distinct time zones of the campaign's open cases: a skip scan of the
-        (campaign_id, tz) index, a few index probes however large the sample."""
+        """Distinct time zones of the campaign's cases."""
         self.ensure_one()
         self.env["callcenter.cati.case"].flush_model(["campaign_id", "tz", "state"])
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(SQL("SELECT %s", self._cati_zones_sql()))
+        return self.env.cr.fetchone()[0]
+
+    def _cati_open_zones(self, now=None):
+        """The time zones in which it is calling time now."""
+        self.ensure_one()
+        now = now or utc_now()
+        windows = self.window_ids._cati_tuples()
+        return [zone for zone in self._cati_case_zones() if window_open(windows, zone, now)]
+
+    @ormcache("self.id")
+    def _cati_schedule(self):
+        """(calling windows, case zones) of the campaign, for the scheduler.
+
+        Which zones are open is decided before the scheduler locks cases, and
+        it reads nothing before it does (`callcenter.cati.case._cati_pick`), so
+        both are cached: windows written clear the cache, and so do cases of a
+        zone the campaign had no case in (`_cati_note_zones`).
+        """
+        self.env["callcenter.cati.case"].flush_model(["campaign_id", "tz"])
+        self.env["callcenter.cati.window"].flush_model()
+        self.env.cr.execute(SQL("SELECT %s, %s", self._cati_windows_sql(), self._cati_zones_sql()))
+        windows, zones = self.env.cr.fetchone()
+        return tuple((int(day), start, end) for day, start, end in windows), tuple(zones)
+
+    def _cati_note_zones(self, zones):
+        """Clear the scheduler's cache when `zones` holds a zone new to the campaign."""
+        self.ensure_one()
+        if not set(zones) <= set(self._cati_schedule()[1]):
+            self.env.registry.clear_cache()
+
+    def _cati_windows_sql(self):
+        """The campaign's calling windows as an array of [weekday, from, to]."""
+        self.ensure_one()
+        return SQL("ARRAY(SELECT ARRAY[weekday::float8, hour_from, hour_to] "
+                   "FROM callcenter_cati_window WHERE campaign_id = %s "
+                   "ORDER BY weekday, hour_from, hour_to)", self.id)
+
+    def _cati_zones_sql(self):
+        """Distinct time zones of the campaign's cases as an array: a skip scan of the
+        (campaign_id, tz) index, a few index probes however large the sample."""
+        self.ensure_one()
+        return SQL("""ARRAY(
             WITH RECURSIVE zones(tz) AS (
                 (SELECT tz FROM callcenter_cati_case WHERE campaign_id = %(campaign)s
                   ORDER BY tz LIMIT 1)
@@ -324,15 +365,7 @@ class CallcenterCatiCampaign(models.Model):
                   FROM zones WHERE zones.tz IS NOT NULL
             )
             SELECT tz FROM zones WHERE tz IS NOT NULL
-        """, campaign=self.id))
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    def _cati_open_zones(self, now=None):
-        """The time zones in which it is calling time now."""
-        self.ensure_one()
-        now = now or utc_now()
-        windows = self.window_ids._cati_tuples()
-        return [zone for zone in self._cati_case_zones() if window_open(windows, zone, now)]
+        )""", campaign=self.id)
 
     def _cati_abandon_counts(self, now=None):
         """(abandoned, live-answered) dialer calls of the last 30 days, per campaign id."""

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import random
 from datetime import datetime, timedelta
 
 import psycopg2.errors
@@ -8,14 +9,17 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.timezones import is_zone, local_time, to_utc, utc_now
+from ..tools.timezones import is_zone, local_time, to_utc, utc_now, window_open
 
 CASE_STATES = [("new", "New"), ("retry", "To Call Again"), ("appointment", "Appointment"),
                ("locked", "In Progress"), ("done", "Closed")]
 CALLABLE_STATES = ("new", "retry", "appointment")
 LOCK_TIMEOUT_MINUTES = 30
 CANDIDATE_SLACK = 8
+CANDIDATE_WINDOW = 32  # candidates past the skipped ones, where others' locks may be
+MAX_SKIP = 128
 EPOCH = datetime(2000, 1, 1)
+PICK_SAVEPOINT = SQL.identifier("callcenter_cati_pick")
 
 
 class CallcenterCatiCase(models.Model):
@@ -70,15 +74,28 @@ class CallcenterCatiCase(models.Model):
     ]
 
     def init(self):
+        """The scheduler's indexes: one per queue of candidates, in its order, and the
+        (campaign_id, tz) one its skip scan of zones walks.
+
+        The queues keep each case in an entry of its own (no deduplication): a
+        picked case leaves a dead entry at the head of its queue, which the next
+        scan marks dead so that the others skip it; merged with the entries of
+        the cases of the same rank and time (all new cases of one priority), it
+        could not be marked while one of them is callable, and every pick would
+        read again all the cases picked since the last VACUUM.
+        """
         self.env.cr.execute(SQL("""
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_pick_idx
                 ON callcenter_cati_case (campaign_id, rank DESC, next_call)
+                WITH (deduplicate_items = off)
                 WHERE state IN ('new', 'retry');
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_appointment_idx
                 ON callcenter_cati_case (campaign_id, next_call)
+                WITH (deduplicate_items = off)
                 WHERE state = 'appointment' AND appointment_agent_id IS NULL;
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_appointment_agent_idx
                 ON callcenter_cati_case (campaign_id, appointment_agent_id, next_call)
+                WITH (deduplicate_items = off)
                 WHERE state = 'appointment' AND appointment_agent_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_zone_idx
                 ON callcenter_cati_case (campaign_id, tz);
@@ -121,7 +138,9 @@ class CallcenterCatiCase(models.Model):
         for vals in vals_list:
             if "priority" in vals and "rank" not in vals:
                 vals["rank"] = vals["priority"]
-        return super().create(vals_list)
+        cases = super().create(vals_list)
+        cases._cati_note_zones()
+        return cases
 
     def write(self, vals):
         if "priority" in vals:
@@ -131,8 +150,20 @@ class CallcenterCatiCase(models.Model):
             for boost, ids in ids_by_boost.items():
                 super(CallcenterCatiCase, self.browse(ids)).write(
                     {**vals, "rank": vals["priority"] + boost})
-            return True
-        return super().write(vals)
+            result = True
+        else:
+            result = super().write(vals)
+        if "tz" in vals or "campaign_id" in vals:
+            self._cati_note_zones()
+        return result
+
+    def _cati_note_zones(self):
+        """Tell the cases' campaigns their zones, which the scheduler caches."""
+        zones = {}
+        for case in self:
+            zones.setdefault(case.campaign_id, set()).add(case.tz)
+        for campaign, campaign_zones in zones.items():
+            campaign._cati_note_zones(campaign_zones)
 
     # ------------------------------------------------------------
     # SCHEDULER
@@ -146,34 +177,126 @@ class CallcenterCatiCase(models.Model):
         windows do not apply), those made for this interviewer before those for
         anyone; then callable cases whose local time is inside a calling window,
         by rank then by how long they have waited.
+
+        Twenty interviewers may pick at once among a million cases, so a pick is
+        two round trips: one statement locks the cases of the queues in turn
+        (`_cati_lock_sql`), the other marks them locked. Which zones are open is
+        decided before, from the campaign's windows and zones, which are cached
+        (`_cati_schedule`): nothing is read before the locking statement, whose
+        snapshot is thus as recent as the transaction allows. REPEATABLE READ
+        makes locking a case that others took since the snapshot fail (see
+        `_cati_lock`).
         """
         now = now or utc_now()
-        agent_id = agent.id if agent else None
         self.flush_model()
-        common = SQL("campaign_id = %s AND next_call <= %s AND (agent_id IS NULL OR agent_id = %s)",
-                     campaign.id, now, agent_id)
-        queues = [
-            SQL("state = 'appointment' AND appointment_agent_id = %s", agent_id) if agent else None,
-            SQL("state = 'appointment' AND appointment_agent_id IS NULL"),
-        ]
-        picked = []
-        for condition in filter(None, queues):
-            picked += self._cati_lock_candidates(common, condition, SQL("next_call"),
-                                                 limit - len(picked))
-        zones = campaign._cati_open_zones(now) if len(picked) < limit else []
-        if zones:
-            picked += self._cati_lock_candidates(
-                common, SQL("state IN ('new', 'retry') AND tz = ANY(%s)", zones),
-                SQL("rank DESC, next_call"), limit - len(picked))
+        picked = self._cati_lock(campaign, agent, limit, now)
+        cr = self.env.cr
         if not picked:
+            cr.execute(SQL("RELEASE SAVEPOINT %s", PICK_SAVEPOINT))
             return self.browse()
-        self.env.cr.execute(SQL(
+        # Marked in the savepoint that locked them: updated by the transaction that
+        # locked it, a case's old row version does not get a MultiXact (locker and
+        # updater), which would keep its index entries from being marked dead, and
+        # every later pick would read them again until the next VACUUM.
+        cr.execute(SQL(
             "UPDATE callcenter_cati_case SET state = 'locked', locked_agent_id = %s, "
-            "locked_at = %s, write_date = %s, write_uid = %s WHERE id = ANY(%s)",
-            agent_id, now, now, self.env.uid, picked))
+            "locked_at = %s, write_date = %s, write_uid = %s WHERE id = ANY(%s); "
+            "RELEASE SAVEPOINT %s",
+            agent.id if agent else None, now, now, self.env.uid, picked, PICK_SAVEPOINT))
         cases = self.browse(picked)
         cases.invalidate_recordset(["state", "locked_agent_id", "locked_at"])
         return cases
+
+    @api.model
+    def _cati_lock(self, campaign, agent, limit, now):
+        """The ids of the cases `_cati_pick` gives, locked in its savepoint, which is
+        left open for the caller to release.
+
+        When locking fails because others took some of the first candidates since
+        this transaction's snapshot, the statement is made again past the head of
+        each queue (further each time, from a random start so that pickers who
+        failed together do not meet again); a window that runs short, or too many
+        failures, and each candidate is tried in turn (`_cati_lock_candidates`).
+        """
+        cr = self.env.cr
+        queues = self._cati_queues(campaign, agent, _open_zones(campaign._cati_schedule(), now),
+                                   now)
+        start = SQL("SAVEPOINT %s", PICK_SAVEPOINT)
+        skip = 0
+        while skip <= MAX_SKIP:
+            try:
+                cr.execute(SQL("%s; %s", start, self._cati_lock_sql(queues, limit, skip)),
+                           log_exceptions=False)
+            except psycopg2.errors.SerializationFailure:
+                start = SQL("ROLLBACK TO SAVEPOINT %s", PICK_SAVEPOINT)
+                skip = skip * 2 or random.randrange(CANDIDATE_SLACK, 2 * CANDIDATE_SLACK)
+                continue
+            picked = cr.fetchone()[0]
+            if len(picked) == limit or not skip:
+                return picked
+            start = SQL("ROLLBACK TO SAVEPOINT %s", PICK_SAVEPOINT)
+            break
+        cr.execute(start)
+        picked = []
+        for condition, order in queues:
+            if len(picked) < limit:
+                picked += self._cati_lock_candidates(queues.common, condition, order,
+                                                     limit - len(picked))
+        return picked
+
+    @api.model
+    def _cati_queues(self, campaign, agent, zones, now):
+        """The scheduler's queues of candidates, first to last, as (condition, order)
+        pairs over the cases matching `.common`; each has a partial index in its
+        order."""
+        agent_id = agent.id if agent else None
+        queues = _Queues()
+        queues.common = SQL(
+            "campaign_id = %s AND next_call <= %s AND (agent_id IS NULL OR agent_id = %s)",
+            campaign.id, now, agent_id)
+        if agent:
+            queues.append((SQL("state = 'appointment' AND appointment_agent_id = %s", agent_id),
+                           SQL("next_call")))
+        queues.append((SQL("state = 'appointment' AND appointment_agent_id IS NULL"),
+                       SQL("next_call")))
+        if zones:
+            queues.append((SQL("state IN ('new', 'retry') AND tz = ANY(%s)", list(zones)),
+                           SQL("rank DESC, next_call")))
+        return queues
+
+    @api.model
+    def _cati_lock_sql(self, queues, limit, skip=0):
+        """One statement that locks up to `limit` cases, from the first queue on: each
+        queue walks its index, skips the cases that others hold (SKIP LOCKED) and
+        takes what the queues before it left; a queue with nothing left to take
+        reads nothing. It gives the ids locked, in order.
+
+        With `skip`, each queue looks only at a window of candidates past its
+        first `skip`, which are not even locked.
+        """
+        names, ctes = [], []
+        for index, (condition, order) in enumerate(queues):
+            name = SQL.identifier(f"queue_{index}")
+            wanted = SQL(" - ").join([SQL("%s", limit)] + [
+                SQL("(SELECT count(*) FROM %s)", taken) for taken in names])
+            if not skip:
+                ctes.append(SQL(
+                    "%s AS (SELECT id FROM callcenter_cati_case WHERE %s AND %s ORDER BY %s "
+                    "LIMIT %s FOR NO KEY UPDATE SKIP LOCKED)",
+                    name, queues.common, condition, order, wanted))
+            else:
+                ctes.append(SQL(
+                    "%s AS (SELECT c.id FROM unnest(ARRAY("
+                    "  SELECT id FROM callcenter_cati_case WHERE %s AND %s ORDER BY %s "
+                    "  OFFSET %s LIMIT %s)) WITH ORDINALITY AS candidate(id, position) "
+                    "JOIN callcenter_cati_case c ON c.id = candidate.id "
+                    "ORDER BY candidate.position LIMIT %s FOR NO KEY UPDATE OF c SKIP LOCKED)",
+                    name, queues.common, condition, order, skip, limit + CANDIDATE_WINDOW,
+                    wanted))
+            names.append(name)
+        # A CTE is read back in the order its rows were made, here the queue's order.
+        picked = SQL(" || ").join(SQL("ARRAY(SELECT id FROM %s)", name) for name in names)
+        return SQL("WITH %s SELECT %s", SQL(", ").join(ctes), picked)
 
     def _cati_lock_candidates(self, common, condition, order, limit):
         """Row-lock up to `limit` callable cases matching `common` and `condition`, in
@@ -404,6 +527,18 @@ class CallcenterCatiCase(models.Model):
             "res_id": self.user_input_id.id,
             "views": [(False, "form")],
         }
+
+
+class _Queues(list):
+    """The scheduler's queues, with the condition they share (`common`)."""
+
+    common = None
+
+
+def _open_zones(schedule, now):
+    """The zones of `schedule` (windows, zones) in which it is calling time at `now`."""
+    windows, zones = schedule
+    return [zone for zone in zones if window_open(windows, zone, now)]
 
 
 def _display(value):

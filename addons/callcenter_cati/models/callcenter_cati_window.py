@@ -19,6 +19,27 @@ class CallcenterCatiWindow(models.Model):
     hour_from = fields.Float(required=True, default=9.0)
     hour_to = fields.Float(required=True, default=21.0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        windows = super().create(vals_list)
+        self._cati_clear_schedules()
+        return windows
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._cati_clear_schedules()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._cati_clear_schedules()
+        return result
+
+    def _cati_clear_schedules(self):
+        """Campaigns cache their windows for the scheduler
+        (`callcenter.cati.campaign._cati_schedule`)."""
+        self.env.registry.clear_cache()
+
     @api.constrains("hour_from", "hour_to")
     def _check_hours(self):
         for window in self:

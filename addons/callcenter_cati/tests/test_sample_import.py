@@ -392,6 +392,17 @@ class TestSampleImport(CallcenterCommon):
             ("2", "zone", "Mars/Olympus is not a time zone"),
             ("3", "tz", "UTC+8 is not a time zone")])
 
+    def test_imported_zone_is_picked(self):
+        """Cases written with COPY in a zone new to the campaign are seen by the
+        scheduler, which caches the campaign's zones."""
+        self.campaign.write({"window_ids": [(0, 0, {"weekday": str(day), "hour_from": 9.0,
+                                                    "hour_to": 21.0}) for day in range(7)]})
+        monday_1400_utc = datetime(2026, 11, 23, 14, 0)  # 22:00 in Shanghai, 09:00 in New York
+        self._import(self._csv([["R1", "", "13800138000", "", "north"]], header=HEADER[:5]))
+        self.assertFalse(self.Case._cati_pick(self.campaign, now=monday_1400_utc))
+        self._import(self._csv([["R2", "", "+1 212 555 0100", "", "north"]], header=HEADER[:5]))
+        self.assertEqual(self.Case._cati_pick(self.campaign, now=monday_1400_utc).reference, "R2")
+
     def test_number_zones_agree_with_zone_for_number(self):
         numbers = ["+8613800138000", "+861065529988", "+12125550100", "+14155550100",
                    "+33142685300", "+74959379992", "+79141234567", "+61290000000",

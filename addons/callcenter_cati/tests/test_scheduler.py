@@ -145,6 +145,21 @@ class TestScheduler(CatiCommon):
         self.assertEqual(first.locked_agent_id, self.agent)
         self.assertFalse(self.pick(self.agent), "both are locked")
 
+    def test_zones_and_windows_seen_at_once(self):
+        """The scheduler caches the campaign's zones and windows: a case of a new
+        zone, or windows written, count from the next pick."""
+        self._case()
+        self.assertTrue(self.pick(self.agent))
+        new_york = self._case(tz="America/New_York")
+        self.assertEqual(self.pick(self.agent, now=NOW + timedelta(hours=12)), new_york)
+        self._case(tz="America/New_York")
+        self.campaign.window_ids.write({"hour_from": 22.0, "hour_to": 23.0})
+        self.assertFalse(self.pick(self.agent, now=NOW + timedelta(hours=12)))
+        moved = self._case()
+        moved.tz = "Europe/Paris"  # 03:00 in Paris, 10:00 in Shanghai
+        self.campaign.window_ids.write({"hour_from": 2.0, "hour_to": 4.0})
+        self.assertEqual(self.pick(self.agent), moved)
+
     def test_release_returns_to_history_state(self):
         fresh = self._case()
         self.pick(self.agent)

@@ -226,6 +226,7 @@ class CallcenterCatiImport(models.TransientModel):
             if report.rows_imported:
                 # New respondents of a cell that is already full must not be called.
                 self.campaign_id.quota_ids.filtered(lambda q: q.state == "full")._cati_close_cases()
+                self.campaign_id._cati_note_zones(plan.zones_written)
         finally:
             self.env.invalidate_all()
         self._cati_store_result(report, time.monotonic() - started)
@@ -705,6 +706,7 @@ class _ImportPlan:
         }, ("case_id", "sequence", "label", "number"))
         self.labels = {column.name: _copy_text(column.name) for column in columns
                        if column.role == "phone"}
+        self.zones_written = set()  # for the scheduler's cache of the campaign's zones
         self.preparer = _RowPreparer(self, columns)
 
     def _check_mapping(self, columns):
@@ -798,8 +800,10 @@ class _ImportPlan:
                 if row.tz is None:
                     # The helper looked up the zone of the row's first number only.
                     row.tz = kept[0][2] or zone(kept[0][0])
-                zone_text = zone_texts.get(row.tz) or zone_texts.setdefault(
-                    row.tz, _copy_text(row.tz))
+                zone_text = zone_texts.get(row.tz)
+                if zone_text is None:
+                    zone_text = zone_texts[row.tz] = _copy_text(row.tz)
+                    self.zones_written.add(row.tz)
                 written.append(case_id)
                 yield "%s\t%s\t%s" % (case_id, zone_text, row.line)
 
