@@ -114,17 +114,10 @@ class CallcenterWechatAccount(models.Model):
             client.misc.get_wechat_ips()
         except WeChatClientException as exc:
             raise self._wechat_user_error(exc) from None
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Connection OK"),
-                "message": self.env._(
-                    "WeChat accepted the AppID and AppSecret of %(account)s.", account=self.name
-                ),
-            },
-        }
+        return self._wechat_success_notification(
+            self.env._("Connection OK"),
+            self.env._("WeChat accepted the AppID and AppSecret of %(account)s.", account=self.name),
+        )
 
     def action_wechat_view_followers(self):
         self.ensure_one()
@@ -151,19 +144,20 @@ class CallcenterWechatAccount(models.Model):
                 client.menu.delete()
         except WeChatClientException as exc:
             raise self._wechat_user_error(exc) from None
+        if payload["button"]:
+            message = self.env._(
+                "Followers of %(account)s will see the new menu within a few minutes.",
+                account=self.name,
+            )
+        else:
+            message = self.env._("The menu of %(account)s was removed.", account=self.name)
+        return self._wechat_success_notification(self.env._("Menu published"), message)
+
+    def _wechat_success_notification(self, title, message):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Menu published"),
-                "message": self.env._(
-                    "Followers of %(account)s will see the new menu within a few minutes.",
-                    account=self.name,
-                )
-                if payload["button"]
-                else self.env._("The menu of %(account)s was removed.", account=self.name),
-            },
+            "params": {"type": "success", "title": title, "message": message},
         }
 
     # ------------------------------------------------------------------
