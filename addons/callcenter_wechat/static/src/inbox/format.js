@@ -51,7 +51,7 @@ export function windowInfo(conversation, nowMillis) {
             open,
             msLeft: 0,
             label: _t("Reply window closed"),
-            short: _t("closed"),
+            short: _t("window closed"),
             warning: false,
         };
     }
