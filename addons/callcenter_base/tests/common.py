@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import threading
 from datetime import datetime
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, new_test_user
 
 AGENT_GROUPS = "base.group_user,callcenter_base.group_callcenter_agent"
@@ -76,3 +78,36 @@ def untranslated_terms(env, module, lang="zh_CN"):
         term[4] for term in TranslationModuleReader(env.cr, [module]) if term[4] and term[4].strip()
     }
     return sorted(sources - translated)
+
+
+def run_at_once(db, work, arguments, context=None, timeout=60):
+    """Run `work(env, barrier, *args)` for each tuple of `arguments` in a thread of its
+    own, each on its own connection and transaction; returns what the threads raised.
+
+    The workers meet at `barrier` (each calls `barrier.wait()` where it wants the
+    others to start). Environments are made here, not in the threads: the thread
+    running the tests holds the registry lock, which Environment() takes, for as
+    long as the tests run.
+    """
+    cursors = [db.cursor() for _args in arguments]
+    envs = [api.Environment(cr, SUPERUSER_ID, dict(context or {})) for cr in cursors]
+    barrier = threading.Barrier(len(arguments), timeout=30)
+    errors = []
+
+    def run(env, args):
+        try:
+            work(env, barrier, *args)
+        except Exception as exc:  # noqa: BLE001 - a thread cannot fail the test itself
+            errors.append(repr(exc))
+            barrier.abort()
+
+    threads = [threading.Thread(target=run, args=(env, args)) for env, args in zip(envs, arguments)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout)
+    finally:
+        for cr in cursors:
+            cr.close()
+    return errors

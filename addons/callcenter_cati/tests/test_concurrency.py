@@ -1,10 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import threading
 from collections import Counter
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
+
+from odoo.addons.callcenter_base.tests.common import run_at_once
 
 from .common import MONDAY_0200_UTC
 
@@ -41,36 +42,19 @@ class TestConcurrentPicks(BaseCase):
             cr.commit()
 
     def test_every_case_once(self):
-        picked, errors = [], []
-        barrier = threading.Barrier(PICKERS, timeout=30)
-        # Environments are made here: the thread running the tests holds the registry
-        # lock, which Environment() takes, for as long as the tests run.
-        cursors = [self.db.cursor() for _i in range(PICKERS)]
-        envs = [api.Environment(cr, SUPERUSER_ID, {}) for cr in cursors]
+        picked = []
 
-        def picker(env):
-            try:
-                campaign = env["callcenter.cati.campaign"].browse(self.campaign_id)
-                barrier.wait()
-                while True:
-                    cases = env["callcenter.cati.case"]._cati_pick(campaign, now=MONDAY_0200_UTC)
-                    env.cr.commit()
-                    if not cases:
-                        return
-                    picked.extend(cases.ids)
-            except Exception as exc:  # reported below: a thread cannot fail the test itself
-                errors.append(repr(exc))
-                barrier.abort()
+        def picker(env, barrier):
+            campaign = env["callcenter.cati.campaign"].browse(self.campaign_id)
+            barrier.wait()
+            while True:
+                cases = env["callcenter.cati.case"]._cati_pick(campaign, now=MONDAY_0200_UTC)
+                env.cr.commit()
+                if not cases:
+                    return
+                picked.extend(cases.ids)
 
-        threads = [threading.Thread(target=picker, args=(env,)) for env in envs]
-        try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(90)
-        finally:
-            for cr in cursors:
-                cr.close()
+        errors = run_at_once(self.db, picker, [()] * PICKERS, timeout=90)
         self.assertEqual(errors, [])
         duplicates = [case for case, count in Counter(picked).items() if count > 1]
         self.assertEqual(duplicates, [])

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -13,6 +12,8 @@ from odoo import SUPERUSER_ID, api, sql_db
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tests.common import get_db_name
+
+from odoo.addons.callcenter_base.tests.common import run_at_once
 
 OPENID = "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
 ORIGINAL_ID = "gh_10f6c3c3ac5a"
@@ -496,27 +497,15 @@ class TestWechatProcessConcurrency(BaseCase):
             self.assertEqual(self._committed(lambda env: len(self._triggers(env))), triggers + 2)
 
     def test_two_workers_process_each_message_once(self):
-        attached, errors = [], []
-        cursors = [self.db.cursor() for _i in range(2)]
-        envs = [api.Environment(cr, SUPERUSER_ID, {}) for cr in cursors]
-        barrier = threading.Barrier(2, timeout=30)
+        attached = []
 
-        def worker(env):
-            try:
-                barrier.wait()
-                env["callcenter.wechat.message"]._wechat_process(batch_size=4, auto_commit=True)
-                env.cr.commit()
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                errors.append(exc)
+        def worker(env, barrier):
+            barrier.wait()
+            env["callcenter.wechat.message"]._wechat_process(batch_size=4, auto_commit=True)
+            env.cr.commit()
 
         with self._recording_attach(attached):
-            threads = [threading.Thread(target=worker, args=(env,)) for env in envs]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(60)
-        for cr in cursors:
-            cr.close()
+            errors = run_at_once(self.db, worker, [(), ()])
         self.assertFalse(errors)
         self.assertEqual(len(attached), self.MESSAGES)
         self.assertEqual(len(set(attached)), self.MESSAGES)

@@ -1,10 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
+
+from odoo.addons.callcenter_base.tests.common import run_at_once
 
 from .conversation_common import ConversationCommon
 
@@ -187,34 +188,15 @@ class TestConcurrentRouting(BaseCase):
             cr.commit()
 
     def test_agent_never_over_capacity(self):
-        errors = []
-        barrier = threading.Barrier(self.ROUTERS, timeout=30)
-        # Environments are made here: the thread running the tests holds the registry
-        # lock, which Environment() takes, for as long as the tests run.
-        cursors = [self.db.cursor() for _i in range(self.ROUTERS)]
-        envs = [api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True}) for cr in cursors]
+        def router(env, barrier, conversation_id):
+            conversation = env["callcenter.wechat.conversation"].browse(conversation_id)
+            conversation.state  # noqa: B018 (starts the transaction's snapshot)
+            barrier.wait()
+            conversation._wechat_route()
+            env.cr.commit()
 
-        def router(env, conversation_id):
-            try:
-                conversation = env["callcenter.wechat.conversation"].browse(conversation_id)
-                conversation.state  # noqa: B018 (starts the transaction's snapshot)
-                barrier.wait()
-                conversation._wechat_route()
-                env.cr.commit()
-            except Exception as exc:  # reported below: a thread cannot fail the test itself
-                errors.append(repr(exc))
-                barrier.abort()
-
-        threads = [threading.Thread(target=router, args=(env, conversation_id))
-                   for env, conversation_id in zip(envs, self.ids["conversations"])]
-        try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(60)
-        finally:
-            for cr in cursors:
-                cr.close()
+        errors = run_at_once(self.db, router, [(cid,) for cid in self.ids["conversations"]],
+                             context={"tracking_disable": True})
         self.assertEqual(errors, [])
         with self.db.cursor() as cr:
             cr.execute("SELECT count(*) FROM callcenter_wechat_conversation "
