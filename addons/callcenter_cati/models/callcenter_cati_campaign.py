@@ -309,19 +309,11 @@ class CallcenterCatiCampaign(models.Model):
     # SCHEDULING
     # ------------------------------------------------------------
 
-    def _cati_case_zones(self):
-        """Distinct time zones of the campaign's cases."""
-        self.ensure_one()
-        self.env["callcenter.cati.case"].flush_model(["campaign_id", "tz", "state"])
-        self.env.cr.execute(SQL("SELECT %s", self._cati_zones_sql()))
-        return self.env.cr.fetchone()[0]
-
     def _cati_open_zones(self, now=None):
-        """The time zones in which it is calling time now."""
-        self.ensure_one()
+        """The zones of the campaign's cases in which it is calling time `now`."""
+        windows, zones = self._cati_schedule()
         now = now or utc_now()
-        windows = self.window_ids._cati_tuples()
-        return [zone for zone in self._cati_case_zones() if window_open(windows, zone, now)]
+        return [zone for zone in zones if window_open(windows, zone, now)]
 
     @ormcache("self.id")
     def _cati_schedule(self):

@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.timezones import is_zone, local_time, to_utc, utc_now, window_open
+from ..tools.timezones import is_zone, local_time, to_utc, utc_now
 
 CASE_STATES = [("new", "New"), ("retry", "To Call Again"), ("appointment", "Appointment"),
                ("locked", "In Progress"), ("done", "Closed")]
@@ -219,7 +219,7 @@ class CallcenterCatiCase(models.Model):
         failures, and each candidate is tried in turn (`_cati_lock_candidates`).
         """
         cr = self.env.cr
-        queues = self._cati_queues(campaign, agent, _open_zones(campaign._cati_schedule(), now),
+        queues = self._cati_queues(campaign, agent, campaign._cati_open_zones(now),
                                    now)
         start = SQL("SAVEPOINT %s", PICK_SAVEPOINT)
         skip = 0
@@ -533,12 +533,6 @@ class _Queues(list):
     """The scheduler's queues, with the condition they share (`common`)."""
 
     common = None
-
-
-def _open_zones(schedule, now):
-    """The zones of `schedule` (windows, zones) in which it is calling time at `now`."""
-    windows, zones = schedule
-    return [zone for zone in zones if window_open(windows, zone, now)]
 
 
 def _display(value):

@@ -45,6 +45,3 @@ class CallcenterCatiWindow(models.Model):
         for window in self:
             if not 0 <= window.hour_from < window.hour_to <= 24:
                 raise ValidationError(_("A calling window must start before it ends, within the day."))
-
-    def _cati_tuples(self):
-        return [(int(w.weekday), w.hour_from, w.hour_to) for w in self]

@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import phonenumbers
 from phonenumbers import timezone as number_timezones
 
-UNKNOWN_ZONE = "Etc/Unknown"
-
 
 @functools.lru_cache(maxsize=None)
 def known_zones():
@@ -35,11 +33,15 @@ def zone_for_number(e164, default_zone):
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return default_zone
-    candidates = [zone for zone in number_timezones.time_zones_for_number(parsed)
-                  if zone != UNKNOWN_ZONE and is_zone(zone)]
-    if not candidates:
-        return default_zone
-    if default_zone in candidates:
+    return pick_zone(number_timezones.time_zones_for_number(parsed), default_zone)
+
+
+def pick_zone(zones, default_zone):
+    """Of the zones phonenumbers gives a number, `default_zone` when it is one of
+    them or none is known, else the first."""
+    candidates = [zone for zone in zones
+                  if zone != number_timezones.UNKNOWN_TIMEZONE and is_zone(zone)]
+    if not candidates or default_zone in candidates:
         return default_zone
     return candidates[0]
 

@@ -55,7 +55,7 @@ from ..tools.sample_reader import (
     cell_text,
     guess_role,
 )
-from ..tools.timezones import is_zone, zone_for_number
+from ..tools.timezones import is_zone, pick_zone, zone_for_number
 from .callcenter_cati_import_column import SINGLE_ROLES
 
 _logger = logging.getLogger(__name__)
@@ -512,10 +512,7 @@ class _NumberZones:
                                                   national_number=int(national)))
         zone = self._zone_of.get(zones)
         if zone is None:
-            candidates = [zone for zone in zones if zone != UNKNOWN_TIMEZONE and is_zone(zone)]
-            zone = self._zone_of[zones] = (
-                self.default_zone if not candidates or self.default_zone in candidates
-                else candidates[0])
+            zone = self._zone_of[zones] = pick_zone(zones, self.default_zone)
         return zone
 
     def _country_is_default(self, head):
@@ -757,10 +754,10 @@ class _ImportPlan:
         cr = self.env.cr
         numbers = " ".join(entry[0] for row in batch for entry in row.numbers)
         cr.execute(SQL(
-            "SELECT (SELECT string_agg(nextval(%s)::text, ' ') FROM generate_series(1, %s)), "
+            "SELECT (%s), "
             "(SELECT string_agg(number, ' ') FROM callcenter_cati_number "
             " WHERE campaign_id = %s AND number = ANY(string_to_array(%s, ' ')))",
-            self.case_table.sequence(cr), len(batch), self.campaign.id, numbers))
+            self.case_table.ids_sql(cr, len(batch)), self.campaign.id, numbers))
         case_ids, existing = cr.fetchone()
         number_lines, written = [], []
         self.case_table.copy(cr, self._case_lines(
@@ -859,9 +856,13 @@ class _CopyTable:
         as one string rather than as `count` rows."""
         if not count:
             return []
-        cr.execute(SQL("SELECT string_agg(nextval(%s)::text, ' ') FROM generate_series(1, %s)",
-                       self.sequence(cr), count))
+        cr.execute(self.ids_sql(cr, count))
         return cr.fetchone()[0].split(" ")
+
+    def ids_sql(self, cr, count):
+        """The query of `new_ids`, to be made part of another."""
+        return SQL("SELECT string_agg(nextval(%s)::text, ' ') FROM generate_series(1, %s)",
+                   self.sequence(cr), count)
 
     def copy(self, cr, lines, ids=None):
         """COPY `lines` (an iterable of lines), made as PostgreSQL reads them;
