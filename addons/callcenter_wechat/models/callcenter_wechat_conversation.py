@@ -111,7 +111,6 @@ class CallcenterWechatConversation(models.Model):
         ))
 
     @api.depends("last_inbound_at", "follower_id.last_inbound_at")
-    @api.depends_context("uid")
     def _compute_window(self):
         now = fields.Datetime.now()
         for conversation in self:
@@ -151,7 +150,7 @@ class CallcenterWechatConversation(models.Model):
         """The current agent takes a waiting conversation of their queue."""
         self.ensure_one()
         self.check_access("write")
-        agent = self._wechat_current_agent()
+        agent = self.env["callcenter.agent"]._callcenter_current_agent()
         self._wechat_lock_rows()
         if self.state == "closed":
             raise UserError(_("This conversation is closed."))
@@ -503,16 +502,24 @@ class CallcenterWechatConversation(models.Model):
         assigned = self.browse()
         waiting = self.filtered(lambda c: c.state == "waiting" and c.queue_id).sorted(
             lambda c: (-c.queue_id.priority, c.started_at, c.id))
+        # Within a run loads only grow: a queue with no agent free stays so, and its
+        # other conversations are neither locked nor looked at.
+        full_queues = set()
         for conversation in waiting:
+            if conversation.queue_id in full_queues:
+                continue
+            candidates = conversation._wechat_candidates(exclude=exclude)
+            if not candidates:
+                full_queues.add(conversation.queue_id)
+                continue
             if not conversation._wechat_try_lock_rows(self._table, conversation.ids):
                 continue
-            for agent in conversation._wechat_candidates(exclude=exclude):
+            for agent in candidates:
                 if conversation._wechat_assign(agent, wait=False):
                     assigned |= conversation
                     break
-        if notify:
-            for conversation in assigned:
-                conversation._wechat_notify("assigned", waiting_changed=True)
+        if notify and assigned:
+            assigned._wechat_notify("assigned", waiting_changed=True)
         return assigned
 
     @api.model
@@ -716,14 +723,6 @@ class CallcenterWechatConversation(models.Model):
     # TOOLS
     # ------------------------------------------------------------
 
-    @api.model
-    def _wechat_current_agent(self):
-        agent = self.env["callcenter.agent"].search([("user_id", "=", self.env.uid)], limit=1)
-        if not agent:
-            raise UserError(_("You are not a call center agent: ask your team lead to create "
-                              "your agent profile."))
-        return agent
-
     def _wechat_check_handler(self):
         """The current user answers these conversations, or supervises them."""
         self.check_access("write")
@@ -763,10 +762,14 @@ class CallcenterWechatConversation(models.Model):
     def _wechat_notify(self, event, previous_users=None, waiting_changed=False):
         """Tell the agent (and a previous one) about a change of their conversation;
         when the waiting list changed, the queue's agents and team leads too."""
+        queue_users = {}
         for conversation in self:
             users = conversation.user_id | (previous_users or self.env["res.users"])
             if waiting_changed:
-                users |= conversation._wechat_queue_users(conversation.queue_id)
+                queue = conversation.queue_id
+                if queue not in queue_users:
+                    queue_users[queue] = conversation._wechat_queue_users(queue)
+                users |= queue_users[queue]
             users._bus_send(BUS_TYPE, {
                 "conversation_id": conversation.id,
                 "event": event,

@@ -410,8 +410,11 @@ class CallcenterWechatMessage(models.Model):
     def _wechat_process_batch(self):
         """Process these locked messages; returns those left received for the next
         run because a concurrent transaction got in the way."""
-        processed = deferred = self.browse()
-        for message in self:
+        # Only events change anything besides conversations (`_wechat_process_one`):
+        # customer messages need no savepoint of their own.
+        processed = self.filtered(lambda message: message.kind != "event")
+        deferred = self.browse()
+        for message in self - processed:
             try:
                 with self.env.cr.savepoint():
                     message._wechat_process_one()
@@ -419,6 +422,7 @@ class CallcenterWechatMessage(models.Model):
                 deferred |= message._wechat_fail(exc)
             else:
                 processed |= message
+        processed = self & processed  # in event order
         to_attach = processed.filtered(lambda message: message._wechat_for_agent())
         if to_attach:
             processed -= to_attach._wechat_attach()

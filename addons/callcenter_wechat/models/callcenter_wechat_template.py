@@ -82,17 +82,17 @@ class CallcenterWechatTemplate(models.Model):
             ("subscribed", "=", True),
             ("account_id", "in", templates.account_id.ids),
         ])
-        messages = Message.sudo()
-        for template in templates:
-            account = template.account_id
-            for follower in followers.filtered(lambda f, account=account: f.account_id == account):
-                messages |= template._wechat_queue_for(follower, values, url)
+        messages = Message.sudo().create([
+            template._wechat_message_values(follower, values, url)
+            for template in templates
+            for follower in followers.filtered(lambda f, t=template: f.account_id == t.account_id)
+        ])
         if messages:
             self.env.ref("callcenter_wechat.ir_cron_callcenter_wechat_send_templates")._trigger()
         return messages
 
-    def _wechat_queue_for(self, follower, values, url=None):
-        """Renders this template for one follower, in their language, and queues it."""
+    def _wechat_message_values(self, follower, values, url=None):
+        """The queued message of this template for one follower, in their language."""
         self.ensure_one()
         template = self.with_context(lang=follower.partner_id.lang or self.env.lang)
         data = {}
@@ -101,7 +101,7 @@ class CallcenterWechatTemplate(models.Model):
             if line.color:
                 data[line.key]["color"] = line.color
         link = render_placeholders(url or template.url, values) or None
-        return self.env["callcenter.wechat.message"].sudo().create({
+        return {
             "account_id": self.account_id.id,
             "follower_id": follower.id,
             "direction": "out",
@@ -112,7 +112,7 @@ class CallcenterWechatTemplate(models.Model):
             "template_ref": self.template_id,
             "template_data": data,
             "state": "queued",
-        })
+        }
 
     @api.model
     def _wechat_send_queued(self, limit=200):

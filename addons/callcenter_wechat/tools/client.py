@@ -15,7 +15,6 @@ and retries a refused token without limit. This subclass:
 """
 
 import logging
-from datetime import timedelta
 
 import requests
 from wechatpy import WeChatClient
@@ -37,7 +36,6 @@ class WeChatNetworkError(WeChatClientException):
     """WeChat could not be reached or answered with an HTTP error status."""
 
     def __init__(self, error, client=None):
-        self.error = error
         super().__init__(
             errcode=None,
             errmsg=str(error),
@@ -142,8 +140,3 @@ class CallcenterWeChatClient(WeChatClient):
             raise
         except requests.RequestException as error:
             raise WeChatNetworkError(error, client=self) from error
-
-    def token_expires_in(self):
-        """How long the current token stays valid, as a ``timedelta``."""
-        self.access_token  # noqa: B018 (loads the token)
-        return max(self._token_expires_at - fields.Datetime.now(), timedelta(0))
