@@ -17,6 +17,14 @@ const USER_ERRORS = [
     "odoo.exceptions.AccessError",
     "odoo.exceptions.ValidationError",
 ];
+
+/** Whether `error` is a message for the user (shown as a notification), not a bug. */
+export function isUserError(error, moreExceptions = []) {
+    return (
+        error instanceof RPCError &&
+        (USER_ERRORS.includes(error.exceptionName) || moreExceptions.includes(error.exceptionName))
+    );
+}
 const CALL_FIELDS = [
     "id",
     "linkedid",
@@ -303,7 +311,7 @@ export class Softphone {
         try {
             return await rpcCall();
         } catch (error) {
-            if (error instanceof RPCError && USER_ERRORS.includes(error.exceptionName)) {
+            if (isUserError(error)) {
                 this.notification.add(error.data.message, { type: "danger" });
                 return false;
             }

@@ -5,23 +5,21 @@ import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_d
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { _t } from "@web/core/l10n/translation";
-import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { debounce } from "@web/core/utils/timing";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
 import { formatDuration } from "@callcenter_base/fields/duration_field";
-import { agentStateLabels, useClock } from "@callcenter_base/softphone/softphone_service";
+import {
+    agentStateLabels,
+    isUserError,
+    useClock,
+} from "@callcenter_base/softphone/softphone_service";
 
 /** Fallback refresh when no bus notification came (connector silent, bus down). */
 const REFRESH_INTERVAL_MS = 15000;
 const BUS_DEBOUNCE_MS = 300;
-const USER_ERRORS = [
-    "odoo.exceptions.UserError",
-    "odoo.exceptions.AccessError",
-    "odoo.exceptions.ValidationError",
-];
 
 /**
  * Live queue and agent figures for team leads. The service owns the bus
@@ -236,7 +234,7 @@ export class WallboardAction extends Component {
         try {
             await rpcCall();
         } catch (error) {
-            if (error instanceof RPCError && USER_ERRORS.includes(error.exceptionName)) {
+            if (isUserError(error)) {
                 this.notification.add(error.data.message, { type: "danger" });
                 return;
             }

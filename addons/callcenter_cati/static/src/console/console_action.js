@@ -12,7 +12,6 @@ import { Dropdown } from "@web/core/dropdown/dropdown";
 import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
-import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -20,6 +19,7 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 import { formatDuration } from "@callcenter_base/fields/duration_field";
 import {
     LIVE_CALL_STATES,
+    isUserError,
     secondsSince,
     useClock,
 } from "@callcenter_base/softphone/softphone_service";
@@ -30,12 +30,6 @@ import { CatiLeaderboard } from "./leaderboard";
 import { CatiSurveyFrame } from "./survey_frame";
 
 const MODEL = "callcenter.cati.console";
-/** Errors of the server that are messages for the interviewer rather than bugs. */
-const USER_ERRORS = [
-    "odoo.exceptions.UserError",
-    "odoo.exceptions.AccessError",
-    "odoo.exceptions.ValidationError",
-];
 const { DateTime } = luxon;
 
 function emptyOutcome() {
@@ -404,7 +398,7 @@ export class CatiConsoleAction extends Component {
         try {
             return await (silent ? this.orm.silent : this.orm).call(MODEL, method, args);
         } catch (error) {
-            if (error instanceof RPCError && USER_ERRORS.includes(error.exceptionName)) {
+            if (isUserError(error)) {
                 this.notification.add(error.data.message, { type: "danger" });
                 return null;
             }

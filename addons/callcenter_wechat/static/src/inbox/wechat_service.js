@@ -2,28 +2,22 @@
 import { EventBus, reactive } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { _t } from "@web/core/l10n/translation";
-import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+
+import { isUserError as isCallcenterUserError } from "@callcenter_base/softphone/softphone_service";
 
 export const MODEL = "callcenter.wechat.conversation";
 export const INBOX_ACTION = "callcenter_wechat.inbox";
 export const UPDATE_NOTIFICATION = "callcenter.wechat.conversation/update";
-/** Errors of the server that are messages for the agent rather than bugs. */
-export const USER_ERRORS = [
-    "odoo.exceptions.UserError",
-    "odoo.exceptions.AccessError",
-    "odoo.exceptions.ValidationError",
-    "odoo.exceptions.MissingError",
-];
 /** Bursts of notifications (a follower sending five pictures) cost one reload. */
 const RELOAD_DELAY = 250;
 /** Events after which a conversation may have become the agent's. */
 const ASSIGNING_EVENTS = ["new", "assigned", "transferred"];
 
-/** Whether `error` is a message for the user (shown as a notification). */
+/** Whether `error` is a message for the agent; a conversation gone meanwhile is one too. */
 export function isUserError(error) {
-    return error instanceof RPCError && USER_ERRORS.includes(error.exceptionName);
+    return isCallcenterUserError(error, ["odoo.exceptions.MissingError"]);
 }
 
 /**
