@@ -31,7 +31,7 @@ import re
 
 from .dial_app import DialApp
 from .dialplan import Call, CdrTrail, Dialplan, playback, run_app
-from .legs import ANSWER_TO_NEXT_PRIORITY, REFUSAL_CAUSES
+from .legs import ANSWER_TO_NEXT_PRIORITY, ORIGINATE_ANSWERED, ORIGINATE_RINGING, REFUSAL_CAUSES
 from .queue_app import QueueApp
 
 CATI_CONTEXT = "cc-cati"
@@ -41,8 +41,7 @@ OUTBOUND_DIAL_TIMEOUT = 30
 DEFAULT_CONNECT_SECONDS = 2
 ABANDON_MESSAGE_SECONDS = 4.0
 NO_ANSWER_CAUSE = 19
-ORIGINATE_RINGING, ORIGINATE_ANSWERED = 3, 4
-DIAL_STATUS_OF_CAUSE = {17: "BUSY", 34: "CONGESTION"}
+DIAL_STATUS_OF_CAUSE = {cause: status for status, cause in REFUSAL_CAUSES.items()}
 OUTCOME_OF_STATUS = {"BUSY": "busy", "CONGESTION": "congestion"}
 
 

@@ -23,6 +23,8 @@ QUEUE, DIAL, ORIGINATE = "queue", "dial", "originate"
 BUSY, CONGESTION = "BUSY", "CONGESTION"
 REFUSAL_APPS = {BUSY: "Busy", CONGESTION: "Congestion"}
 REFUSAL_CAUSES = {BUSY: 17, CONGESTION: 34}
+#: OriginateResponse `Reason`: rang out unanswered, answered.
+ORIGINATE_RINGING, ORIGINATE_ANSWERED = 3, 4
 
 
 def seconds_text(value):

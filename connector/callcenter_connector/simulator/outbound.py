@@ -11,9 +11,7 @@ whole call.
 from .channels import UP
 from .dial_app import DialApp
 from .dialplan import Call, Dialplan, run_app
-from .legs import ORIGINATE, PhoneLeg, agent_script
-
-ORIGINATE_RING_TIMEOUT = 3
+from .legs import ORIGINATE, ORIGINATE_RINGING, PhoneLeg, agent_script
 
 
 class AgentOriginate(Call):
@@ -142,7 +140,7 @@ class AgentOriginate(Call):
         leg.hang_up_unanswered()
         ev.originate_response(self.action_id, False, f"Local/{self.agent.extension}@agents",
                               self.target_fields, "<unknown>", self.caller_num,
-                              self.caller_name, ORIGINATE_RING_TIMEOUT)
+                              self.caller_name, ORIGINATE_RINGING)
         self.linkedid_end(leg.two)
         self.settle_devices([leg.pair], [self.agent])
         self.finish("failed")
