@@ -1,6 +1,5 @@
 /** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import { Component } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
@@ -35,7 +34,6 @@ export class QaAcknowledgeButton extends Component {
 
 export const qaAcknowledgeButton = {
     component: QaAcknowledgeButton,
-    displayName: _t("Acknowledge review"),
 };
 
 registry.category("view_widgets").add("callcenter_qa_acknowledge", qaAcknowledgeButton);
