@@ -13,6 +13,7 @@ from . import callcenter_qa_scorecard
 from . import callcenter_qa_criterion
 from . import callcenter_qa_review
 from . import callcenter_qa_review_line
+from . import callcenter_report_builder
 from . import callcenter_report_schedule
 from . import callcenter_staffing_plan
 from . import callcenter_staffing_plan_line

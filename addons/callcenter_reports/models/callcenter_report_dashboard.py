@@ -2,11 +2,12 @@
 from datetime import datetime, time, timedelta
 
 import pytz
-from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import get_lang
+
+from ..tools.report_periods import local_now, local_today, report_period, utc_bounds
 
 PERIODS = ("today", "yesterday", "this_week", "last_7_days", "this_month", "last_month", "custom")
 MAX_CUSTOM_DAYS = 366
@@ -167,27 +168,12 @@ class CallcenterReportDashboard(models.AbstractModel):
 
         Returns a dict: period, tz, first_day and last_day (dates, both included),
         start and end (naive UTC datetimes, end excluded) and the granularity of
-        the chart: hours for a single day, days otherwise.
+        the chart: hours for a single day, days otherwise. The named periods are
+        those of the exports (tools/report_periods.py), weeks starting on the
+        language's first day of the week.
         """
         tz = self._callcenter_tz()
-        today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
-        if period == "today":
-            first = last = today
-        elif period == "yesterday":
-            first = last = today - timedelta(days=1)
-        elif period == "this_week":
-            week_start = int(get_lang(self.env).week_start)  # 1 = Monday ... 7 = Sunday
-            first = today - timedelta(days=(today.isoweekday() - week_start) % 7)
-            last = first + timedelta(days=6)
-        elif period == "last_7_days":
-            first, last = today - timedelta(days=6), today
-        elif period == "this_month":
-            first = today.replace(day=1)
-            last = first + relativedelta(months=1, days=-1)
-        elif period == "last_month":
-            last = today.replace(day=1) - timedelta(days=1)
-            first = last.replace(day=1)
-        elif period == "custom":
+        if period == "custom":
             try:
                 first, last = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
             except ValueError:
@@ -198,15 +184,20 @@ class CallcenterReportDashboard(models.AbstractModel):
                 raise UserError(_("The period ends before it starts."))
             if (last - first).days >= MAX_CUSTOM_DAYS:
                 raise UserError(_("Choose a period of at most %(days)s days.", days=MAX_CUSTOM_DAYS))
+        elif period in PERIODS:
+            today = local_today(tz.zone, fields.Datetime.now())
+            week_start = int(get_lang(self.env).week_start)  # 1 = Monday ... 7 = Sunday
+            first, last = report_period(period, today, week_start)
         else:
             raise UserError(_("Unknown period: %(period)s.", period=period))
+        start, end = utc_bounds(first, last, tz.zone)
         return {
             "period": period,
             "tz": tz,
             "first_day": first,
             "last_day": last,
-            "start": self._callcenter_utc(tz, first),
-            "end": self._callcenter_utc(tz, last + timedelta(days=1)),
+            "start": start,
+            "end": end,
             "granularity": "hour" if first == last else "day",
         }
 
@@ -321,8 +312,7 @@ class CallcenterReportDashboard(models.AbstractModel):
     def _callcenter_series(self, bounds, groups, names, empty):
         """Every hour or day of the period, in order, with None after the current one
         (a chart shows the day so far, not a drop to zero)."""
-        tz = bounds["tz"]
-        now = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).replace(tzinfo=None)
+        now = local_now(bounds["tz"].zone, fields.Datetime.now())
         if bounds["granularity"] == "hour":
             day = datetime.combine(bounds["first_day"], time.min)
             buckets = [day + timedelta(hours=hour) for hour in range(24)]
@@ -442,11 +432,6 @@ class CallcenterReportDashboard(models.AbstractModel):
     def _callcenter_tz(self):
         name = self.env.context.get("tz") or self.env.user.tz
         return pytz.timezone(name) if name in pytz.all_timezones_set else pytz.utc
-
-    @api.model
-    def _callcenter_utc(self, tz, day):
-        """Midnight of `day` in `tz`, as a naive UTC datetime."""
-        return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _callcenter_bucket_key(self, bucket):

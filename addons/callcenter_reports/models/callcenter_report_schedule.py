@@ -22,9 +22,7 @@ in its chatter) leaves no trace but the note, and the others are sent.
 
 import logging
 import threading
-from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -32,14 +30,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..wizard.callcenter_report_export import (
-    GRANULARITIES,
-    REPORT_KINDS,
-    XLSX_MIMETYPE,
-    ReportRequest,
-    local_today,
-    report_period,
-)
+from ..tools.report_periods import local_today, next_run_date, report_period
+from .callcenter_report_builder import GRANULARITIES, REPORT_KINDS, XLSX_MIMETYPE, ReportRequest
 
 _logger = logging.getLogger(__name__)
 
@@ -48,16 +40,6 @@ FREQUENCY_PERIODS = {"daily": "yesterday", "weekly": "last_week", "monthly": "la
 DEFAULT_GRANULARITIES = {"daily": "hour", "weekly": "day", "monthly": "day"}
 MAIL_BODY_TEMPLATE = "callcenter_reports.callcenter_report_schedule_mail_body"
 MAIL_LAYOUT = "mail.mail_notification_light"
-
-
-def next_run_date(frequency, today):
-    """The first local date after `today` on which a report of `frequency` is due:
-    tomorrow, next Monday, or the first of next month."""
-    if frequency == "daily":
-        return today + timedelta(days=1)
-    if frequency == "weekly":
-        return today + timedelta(days=7 - today.weekday())
-    return today.replace(day=1) + relativedelta(months=1)
 
 
 class CallcenterReportSchedule(models.Model):
@@ -192,7 +174,7 @@ class CallcenterReportSchedule(models.Model):
         date_from, date_to = report_period(FREQUENCY_PERIODS[self.frequency], today)
         lang = self._callcenter_lang()
         # The figures: those the Run As user may see, in the schedule's company only.
-        reporter = self.env["callcenter.report.export"].with_user(
+        reporter = self.env["callcenter.report.builder"].with_user(
             self.run_as_user_id).with_context(
             allowed_company_ids=self.company_id.ids, lang=lang, tz=self.tz)
         result = reporter._callcenter_report_build(ReportRequest(

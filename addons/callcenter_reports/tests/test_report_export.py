@@ -13,12 +13,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models.callcenter_report_schedule import next_run_date
-from ..wizard import callcenter_report_export as export_module
-from ..wizard.callcenter_report_export import (
-    ReportRequest,
+from ..models import callcenter_report_builder as builder_module
+from ..models.callcenter_report_builder import ReportRequest
+from ..tools.report_periods import (
     chart_granularity,
     local_today,
+    next_run_date,
     period_slices,
     report_period,
     utc_bounds,
@@ -85,6 +85,7 @@ class TestReportExport(ExportCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Export = cls.env["callcenter.report.export"]
+        cls.Builder = cls.env["callcenter.report.builder"]
 
     def _export(self, kind, user=None, **values):
         """Run the wizard as `user` (the manager by default) on the test day, in UTC,
@@ -106,7 +107,7 @@ class TestReportExport(ExportCommon):
     def _build(self, user, kind, **values):
         request = ReportRequest(**{"kind": kind, "date_from": REPORT_DAY, "date_to": REPORT_DAY,
                                    "tz": "UTC", "granularity": "interval", **values})
-        return self.Export.with_user(user)._callcenter_report_build(request)
+        return self.Builder.with_user(user)._callcenter_report_build(request)
 
     # ------------------------------------------------------------
     # FILE
@@ -183,7 +184,7 @@ class TestReportExport(ExportCommon):
         wizard = self.Export.with_user(self.user_manager).create({
             "report_kind": "queue", "period": "custom", "date_from": REPORT_DAY,
             "date_to": REPORT_DAY, "tz": "UTC"})
-        content = self.Export._callcenter_report_build(wizard._callcenter_report_request()).content
+        content = self.Builder._callcenter_report_build(wizard._callcenter_report_request()).content
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             self.assertIn("xl/charts/chart1.xml", archive.namelist())
             chart_xml = archive.read("xl/charts/chart1.xml").decode()
@@ -225,7 +226,7 @@ class TestReportExport(ExportCommon):
     def test_call_details(self):
         formula = '=HYPERLINK("http://example.com","x")'
         self.calls["c1"].partner_id = self.env["res.partner"].create({"name": formula})
-        with patch.object(export_module, "CALL_CHUNK", 5):  # several chunks
+        with patch.object(builder_module, "CALL_CHUNK", 5):  # several chunks
             book = self._export("calls", tz="Asia/Shanghai", date_from=REPORT_DAY,
                                 date_to=REPORT_DAY)
         sheet = book["Call Details"]
@@ -296,7 +297,7 @@ class TestReportExport(ExportCommon):
             wizard.action_export()
 
     def test_too_many_rows(self):
-        with patch.object(export_module, "MAX_EXPORT_ROWS", 3):
+        with patch.object(builder_module, "MAX_EXPORT_ROWS", 3):
             with self.assertRaisesRegex(UserError, "16 calls, more than the 3 rows"):
                 self._export("calls")
             with self.assertRaisesRegex(UserError, "more than 3 rows"):
