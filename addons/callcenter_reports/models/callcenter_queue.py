@@ -17,4 +17,6 @@ class CallcenterQueue(models.Model):
         "Answered in time / answered: abandons are left out.\n"
         "Answered or abandoned in time / offered: a caller who hung up within the "
         "threshold counts as served in time.\n"
-        "Short abandons are always left out.")
+        "Short abandons are always left out.\n"
+        "A change of formula or thresholds applies to the figures computed from then on: "
+        "the report history keeps the figures of its time.")

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import ROUND_HALF_UP, Decimal
+
 from odoo import models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
@@ -34,6 +36,23 @@ class CallcenterReportRatioMixin(models.AbstractModel):
 
     @classmethod
     def _ratio(cls, fname, values):
-        """The ratio `fname` of one row's (or any sum's) `values` dict, as stored."""
+        """The ratio `fname` of one row's (or any sum's) `values` dict, as stored.
+
+        Rounded as PostgreSQL rounds the stored and grouped figures (half away from
+        zero, from 15 significant digits), so Python and SQL never differ by 0.01.
+        """
         numerator, denominator, factor = cls._ratio_measures[fname]
-        return round(factor * values[numerator] / values[denominator], 2) if values[denominator] else 0.0
+        if not values[denominator]:
+            return 0.0
+        value = Decimal(f"{factor * values[numerator] / values[denominator]:.15g}")
+        return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    @classmethod
+    def _ratio_sql(cls, fname, alias):
+        """SQL of the ratio `fname` of one row of `alias`, whose columns carry the
+        numerator and denominator: what the refresh stores in each fact row."""
+        numerator, denominator, factor = cls._ratio_measures[fname]
+        return SQL(
+            "COALESCE(ROUND((%s * %s / NULLIF(%s, 0))::numeric, 2)::float, 0)",
+            factor, SQL.identifier(alias, numerator), SQL.identifier(alias, denominator),
+        )

@@ -23,3 +23,17 @@ class CallcenterTeam(models.Model):
             [("team_id", "in", self.ids)], ["team_id"], ["__count"]))
         for team in self:
             team.agent_count = counts.get(team, 0)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_statistics(self):
+        """The team's agent figures, this month, in the pivot."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "callcenter_reports.callcenter_report_agent_interval_action")
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"search_default_this_month": 1, "search_default_group_by_agent": 1}
+        action["display_name"] = self.env._("%(team)s: Statistics", team=self.display_name)
+        return action
