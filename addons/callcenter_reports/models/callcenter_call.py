@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 # Fields a fact figure depends on: a write touching none of them leaves the facts alone.
@@ -17,9 +18,13 @@ REPEAT_FIELDS = frozenset({
 
 
 class CallcenterCall(models.Model):
-    """Calls mark the report intervals they count in, so that the facts follow them."""
+    """Calls mark the report intervals they count in, so that the facts follow them,
+    and list their quality reviews."""
 
     _inherit = "callcenter.call"
+
+    qa_review_ids = fields.One2many("callcenter.qa.review", "call_id", string="Quality Reviews")
+    qa_review_count = fields.Integer(compute="_compute_qa_review_count")
 
     # ------------------------------------------------------------
     # ORM
@@ -66,3 +71,37 @@ class CallcenterCall(models.Model):
             numbers=[(call.customer_number, call.started_at) for call in calls
                      if call.direction == "inbound"] if repeat else (),
         )
+
+    # ------------------------------------------------------------
+    # QUALITY REVIEW
+    # ------------------------------------------------------------
+
+    def _compute_qa_review_count(self):
+        counts = dict(self.env["callcenter.qa.review"]._read_group(
+            [("call_id", "in", self.ids)], ["call_id"], ["__count"]
+        ))
+        for call in self:
+            call.qa_review_count = counts.get(call, 0)
+
+    def action_callcenter_qa_review(self):
+        """A new review of this call, its lines filled from the default scorecard."""
+        self.ensure_one()
+        if not self.recording_attachment_id:
+            raise UserError(_("Only recorded calls can be reviewed: this call has no recording."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Review"),
+            "res_model": "callcenter.qa.review",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_call_id": self.id},
+        }
+
+    def action_view_callcenter_qa_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "callcenter_reports.callcenter_qa_review_action"
+        )
+        action["domain"] = [("call_id", "=", self.id)]
+        action["context"] = {"default_call_id": self.id}
+        return action

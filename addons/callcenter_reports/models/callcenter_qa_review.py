@@ -271,39 +271,3 @@ class CallcenterQaReview(models.Model):
         if any(review.state == "done" for review in self):
             raise UserError(_("This review is done: reopen it to change its scores."))
 
-
-class CallcenterCall(models.Model):
-    _inherit = "callcenter.call"
-
-    qa_review_ids = fields.One2many("callcenter.qa.review", "call_id", string="Quality Reviews")
-    qa_review_count = fields.Integer(compute="_compute_qa_review_count")
-
-    def _compute_qa_review_count(self):
-        counts = dict(self.env["callcenter.qa.review"]._read_group(
-            [("call_id", "in", self.ids)], ["call_id"], ["__count"]
-        ))
-        for call in self:
-            call.qa_review_count = counts.get(call, 0)
-
-    def action_callcenter_qa_review(self):
-        """A new review of this call, its lines filled from the default scorecard."""
-        self.ensure_one()
-        if not self.recording_attachment_id:
-            raise UserError(_("Only recorded calls can be reviewed: this call has no recording."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("New Review"),
-            "res_model": "callcenter.qa.review",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {"default_call_id": self.id},
-        }
-
-    def action_view_callcenter_qa_reviews(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "callcenter_reports.callcenter_qa_review_action"
-        )
-        action["domain"] = [("call_id", "=", self.id)]
-        action["context"] = {"default_call_id": self.id}
-        return action

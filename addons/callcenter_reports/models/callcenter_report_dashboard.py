@@ -12,6 +12,7 @@ from ..tools.report_periods import local_now, local_today, report_period, utc_bo
 PERIODS = ("today", "yesterday", "this_week", "last_7_days", "this_month", "last_month", "custom")
 MAX_CUSTOM_DAYS = 366
 """The longest custom period: a year of days on the chart."""
+DASHBOARD_REFRESH_LIMIT = 200
 
 QUEUE_FACTS_ACTION = "callcenter_reports.callcenter_report_queue_interval_action"
 AGENT_FACTS_ACTION = "callcenter_reports.callcenter_report_agent_interval_action"
@@ -89,8 +90,10 @@ class CallcenterReportDashboard(models.AbstractModel):
             raise AccessError(_("Only call center agents, team leads and managers see the "
                                 "call center's figures."))
         # sudo: the pending intervals are a system table; refreshing computes what the
-        # cron would a minute later, and every figure below is read as the user.
-        self.env["callcenter.report.pending.interval"].sudo()._callcenter_refresh_facts()
+        # cron would a minute later, and every figure below is read as the user. The
+        # most recent intervals come first: a backlog older than the limit is the cron's.
+        self.env["callcenter.report.pending.interval"].sudo()._callcenter_refresh_facts(
+            limit=DASHBOARD_REFRESH_LIMIT)
 
         bounds = self._callcenter_period(period, date_from, date_to)
         if center:
