@@ -7,3 +7,4 @@ from . import test_report_kpi
 from . import test_report_facts
 from . import test_report_export
 from . import test_report_security
+from . import test_i18n
