@@ -1,0 +1,49 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Call Center Helpdesk",
+    "summary": "Tickets from calls and chats, routing between departments with deadlines, "
+    "follow-up calls with satisfaction, complaints, a knowledge base for agents, and "
+    "the customer portal",
+    "version": "18.0.1.0.0",
+    "development_status": "Beta",
+    "category": "Productivity/Call Center",
+    "website": "https://github.com/callcenter-suite/callcenter",
+    "author": "Call Center Suite contributors",
+    "maintainers": [],
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["callcenter_base", "helpdesk_mgmt", "mail", "portal"],
+    "data": [
+        # tickets, routing, deadlines, complaints, follow-ups (helper H1)
+        "security/tickets/ir.model.access.csv",
+        "security/callcenter_helpdesk_ticket_security.xml",
+        "data/callcenter_helpdesk_ticket_data.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/callcenter_helpdesk_menus.xml",
+        # knowledge base (helper H2)
+        "security/kb/ir.model.access.csv",
+        "security/callcenter_kb_security.xml",
+        "views/callcenter_kb_views.xml",
+        # portal and callbacks (helper H3)
+        "security/portal/ir.model.access.csv",
+        "security/callcenter_portal_security.xml",
+        "views/callcenter_callback_views.xml",
+        "views/portal_templates.xml",
+    ],
+    "demo": [
+        "demo/callcenter_helpdesk_ticket_demo.xml",
+        "demo/callcenter_kb_demo.xml",
+        "demo/callcenter_portal_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "callcenter_helpdesk/static/src/backend/**/*",
+        ],
+        "web.assets_frontend": [
+            "callcenter_helpdesk/static/src/portal/**/*",
+        ],
+        "web.assets_tests": [
+            "callcenter_helpdesk/static/tests/tours/**/*",
+        ],
+    },
+}
