@@ -20,6 +20,11 @@
         "data/callcenter_helpdesk_ticket_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/callcenter_helpdesk_menus.xml",
+        # follow-ups and complaints (helper H4)
+        "security/followup/ir.model.access.csv",
+        "security/callcenter_helpdesk_followup_security.xml",
+        "data/callcenter_helpdesk_followup_data.xml",
+        "views/callcenter_helpdesk_followup_views.xml",
         # knowledge base (helper H2)
         "security/kb/ir.model.access.csv",
         "security/callcenter_kb_security.xml",
@@ -32,6 +37,7 @@
     ],
     "demo": [
         "demo/callcenter_helpdesk_ticket_demo.xml",
+        "demo/callcenter_helpdesk_followup_demo.xml",
         "demo/callcenter_kb_demo.xml",
         "demo/callcenter_portal_demo.xml",
     ],
