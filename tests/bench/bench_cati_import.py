@@ -25,10 +25,8 @@ import argparse
 import base64
 import random
 import resource
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -36,8 +34,10 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from odoo_env import ODOO_CONF, ensure_postgres, find_odoo  # noqa: E402
+from bench_odoo import PeakRss, open_registry, prepare_database  # noqa: E402
+from odoo_env import find_odoo  # noqa: E402
 
 DB = "callcenter_bench_cati"
 HEADER = ["ref", "姓名", "电话", "手机", "region", "age", "income", "joined", "member", "city"]
@@ -112,28 +112,6 @@ def write_xlsx(path, count):
     workbook.close()
 
 
-def prepare_database(odoo):
-    ensure_postgres()
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc",
-                             f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
-                            capture_output=True, text=True).stdout.strip() == "1"
-    mode = "--update=callcenter_cati" if exists else "--init=callcenter_cati"
-    subprocess.run([*odoo.command(), f"--config={ODOO_CONF}",
-                    f"--addons-path={odoo.addons_path()}", f"--database={DB}", mode,
-                    "--without-demo=all", "--stop-after-init", "--log-level=warn",
-                    "--max-cron-threads=0"], check=True, cwd=ROOT)
-
-
-def open_registry(odoo):
-    sys.path.insert(0, str(odoo.package_dir.parent))
-    import odoo as odoo_package
-
-    odoo_package.tools.config.parse_config([
-        f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}", f"--database={DB}",
-        "--log-level=warn", "--max-cron-threads=0"])
-    return odoo_package, odoo_package.modules.registry.Registry(DB)
-
-
 def setup_campaign(odoo_package, registry):
     """A fresh campaign led by a team lead, a thousand numbers already in it, and
     the do-not-call list; the previous runs' campaigns are dropped."""
@@ -174,36 +152,6 @@ def setup_campaign(odoo_package, registry):
         return campaign.id, lead.id
 
 
-class PeakRss:
-    """The highest RSS of this process while the block runs, and of its child
-    processes (the XLSX reader), sampled every 50 ms."""
-
-    def __init__(self):
-        self.peak = self.children_peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        process = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, process.memory_info().rss)
-            for child in process.children():
-                try:
-                    self.children_peak = max(self.children_peak, child.memory_info().rss)
-                except psutil.NoSuchProcess:
-                    pass
-            self._stop.wait(0.05)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, psutil.Process().memory_info().rss)
-
-
 def run_import(odoo_package, registry, campaign_id, lead_id, path, batch_size):
     """Upload (the wizard created with the file, as the web client does), then preview,
     import and commit; RSS peaks and CPU times of this process and of its PostgreSQL
@@ -213,7 +161,7 @@ def run_import(odoo_package, registry, campaign_id, lead_id, path, batch_size):
         env = api.Environment(cr, lead_id, {"tracking_disable": True})
         cr.execute("SELECT pg_backend_pid()")
         backend = psutil.Process(cr.fetchone()[0])
-        with PeakRss() as upload_rss:
+        with PeakRss(every=0.05, children=True) as upload_rss:
             started = time.monotonic()
             content = base64.b64encode(path.read_bytes())
             wizard = env["callcenter.cati.import"].create({
@@ -226,7 +174,7 @@ def run_import(odoo_package, registry, campaign_id, lead_id, path, batch_size):
         children_cpu = _children_cpu()
         rss_before = psutil.Process().memory_info().rss
         load_before = psutil.getloadavg()[0]
-        with PeakRss() as import_rss:
+        with PeakRss(every=0.05, children=True) as import_rss:
             wizard.action_preview()
             wizard.action_import()
             cr.commit()
@@ -282,8 +230,8 @@ def main():
     args = parser.parse_args()
 
     odoo = find_odoo()
-    prepare_database(odoo)
-    odoo_package, registry = open_registry(odoo)
+    prepare_database(odoo, DB, "callcenter_cati")
+    odoo_package, registry = open_registry(odoo, DB)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "sample.csv"
         started = time.monotonic()

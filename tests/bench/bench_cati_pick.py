@@ -30,36 +30,15 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from odoo_env import ODOO_CONF, ensure_postgres, find_odoo  # noqa: E402
+from bench_odoo import open_registry, prepare_database  # noqa: E402
+from odoo_env import find_odoo  # noqa: E402
 
 DB = "callcenter_cati_bench"
 CLOCK = datetime(2026, 11, 23, 2, 0, 0)  # Monday 10:00 in Shanghai, 21:00 Sunday in New York
 ZONES = ["Asia/Shanghai"] * 14 + ["Asia/Urumqi", "Asia/Hong_Kong", "America/New_York",
                                   "Europe/Berlin", "Asia/Tokyo", "Asia/Singapore"]
-
-
-def database_exists():
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc",
-                          f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
-                         capture_output=True, text=True).stdout.strip()
-    return out == "1"
-
-
-def install(odoo):
-    """The database with callcenter_cati, updated to this checkout's version of it."""
-    mode = "--update=callcenter_cati" if database_exists() else "--init=callcenter_cati"
-    subprocess.run([*odoo.command(), f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
-                    f"--database={DB}", mode, "--without-demo=all",
-                    "--stop-after-init", "--log-level=warn"], check=True, cwd=ROOT)
-
-
-def open_registry(odoo):
-    sys.path.insert(0, str(odoo.package_dir.parent))
-    import odoo as odoo_pkg
-    odoo_pkg.tools.config.parse_config([f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
-                                        f"--database={DB}", "--log-level=warn"])
-    return odoo_pkg, odoo_pkg.modules.registry.Registry(DB)
 
 
 def seeded_state(n, callable_only=False):
@@ -177,10 +156,10 @@ def main():
                         help="no due appointments: every pick walks the callable cases of the "
                         "time zones in their calling window")
     args = parser.parse_args()
-    ensure_postgres()
     odoo = find_odoo()
-    install(odoo)
-    odoo_pkg, registry = open_registry(odoo)
+    # the database with callcenter_cati, updated to this checkout's version of it
+    prepare_database(odoo, DB, "callcenter_cati")
+    odoo_pkg, registry = open_registry(odoo, DB)
     campaign_id, agent_ids = seed(odoo_pkg, registry, args.cases, args.callable_only)
     odoo_pkg.sql_db.close_all()
     context = multiprocessing.get_context("fork")

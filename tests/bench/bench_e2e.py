@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_connector import AGENTS, traffic  # noqa: E402
+from bench_odoo import database_exists, psql  # noqa: E402
 from odoo_env import ODOO_CONF, ensure_postgres, find_odoo, free_port  # noqa: E402
 
 from callcenter_connector.adapters.odoo import OdooClient  # noqa: E402
@@ -63,16 +64,9 @@ print("BENCH " + json.dumps({"key": key, "pbx_id": pbx.id}))
 """
 
 
-def psql(sql):
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-d", DB, "-Atc", sql],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
 def prepare(odoo):
     state_file = ROOT / "var" / "bench.json"
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc",
-                             f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
-                            capture_output=True, text=True).stdout.strip() == "1"
+    exists = database_exists(DB)
     options = [f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}", f"--database={DB}"]
     if exists and state_file.exists():
         subprocess.run([*odoo.command(), *options, "--update=callcenter_base", "--stop-after-init",
@@ -125,7 +119,7 @@ class Pipeline:
 
 async def bench_throughput(url, state, calls):
     events = traffic(calls, 20)
-    before = int(psql("SELECT count(*) FROM callcenter_call"))
+    before = int(psql("SELECT count(*) FROM callcenter_call", DB))
     with tempfile.TemporaryDirectory() as spool:
         pipe = Pipeline(url, state["key"], state["pbx_id"], spool)
         runner = asyncio.create_task(pipe.outbox.run(pipe.stop))
@@ -139,7 +133,7 @@ async def bench_throughput(url, state, calls):
         elapsed = time.perf_counter() - started
         pipe.stop.set()
         await runner
-    rows = int(psql("SELECT count(*) FROM callcenter_call")) - before
+    rows = int(psql("SELECT count(*) FROM callcenter_call", DB)) - before
     print(f"end-to-end: {len(events)} AMI events of {calls} calls → {rows} calls committed in Odoo "
           f"in {elapsed:.1f} s: {len(events) / elapsed:,.0f} events/s "
           f"({pipe.outbox.sent_batches} JSON-RPC batches, {pipe.outbox.sent_facts} facts)")

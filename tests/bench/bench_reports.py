@@ -41,8 +41,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from odoo_env import ODOO_CONF, ensure_postgres, find_odoo  # noqa: E402
+from bench_odoo import open_registry, prepare_database, setup_call_center  # noqa: E402
+from odoo_env import find_odoo  # noqa: E402
 
 DB = "callcenter_bench_reports"
 LAST_DAY = datetime(2026, 10, 31)
@@ -51,8 +53,8 @@ PIVOT_MONTH = (datetime(2026, 6, 1), datetime(2026, 7, 1))  # Shanghai dates
 TZ = "Asia/Shanghai"
 TZ_OFFSET = timedelta(hours=8)
 BENCH_PBX = "Bench Reports PBX"
-MANAGER_LOGIN = "bench_reports_manager"
-TEAM_SIZE = 20
+PREFIX = "bench_reports"  # of the bench's logins and queue names
+MANAGER_LOGIN = f"{PREFIX}_manager"
 CHUNK = 500_000
 # Calls per hour of the Shanghai day (08:00-19:00): the morning and afternoon peaks.
 HOUR_WEIGHTS = {8: 3, 9: 8, 10: 10, 11: 9, 12: 5, 13: 6, 14: 9, 15: 10, 16: 8, 17: 6, 18: 3, 19: 2}
@@ -170,67 +172,13 @@ SELECT a.agent, a.user_id, %(company)s, p.state, p.date_start, p.date_end,
 # SETUP
 # ------------------------------------------------------------
 
-def psql(sql, db="postgres"):
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-d", db, "-Atc", sql],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
-def prepare_database(odoo, reuse):
-    """Create the database, or bring its module up to date unless reused."""
-    ensure_postgres()
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname='{DB}'") == "1"
-    if exists and reuse:
-        return
-    mode = "--update=callcenter_reports" if exists else "--init=callcenter_reports"
-    subprocess.run([*odoo.command(), f"--config={ODOO_CONF}",
-                    f"--addons-path={odoo.addons_path()}", f"--database={DB}", mode,
-                    "--without-demo=all", "--stop-after-init", "--log-level=warn",
-                    "--max-cron-threads=0"], check=True, cwd=ROOT)
-
-
-def open_registry(odoo):
-    sys.path.insert(0, str(odoo.package_dir.parent))
-    import odoo as odoo_package
-
-    odoo_package.tools.config.parse_config([
-        f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}", f"--database={DB}",
-        "--log-level=warn", "--max-cron-threads=0"])
-    return odoo_package, odoo_package.modules.registry.Registry(DB)
-
-
-def setup_call_center(env, agent_count, queue_count):
-    """The PBX, agents in teams, queues of their own thresholds and formulas, the manager."""
-    pbx = env["callcenter.pbx"].search([("name", "=", BENCH_PBX)])
-    if pbx:
-        return pbx
-    env.company.country_id = env.ref("base.cn")
-    pbx = env["callcenter.pbx"].create({"name": BENCH_PBX, "ami_secret": "x", "default_region": "CN"})
-    agent_group = env.ref("callcenter_base.group_callcenter_agent")
-    users = env["res.users"].with_context(no_reset_password=True).create([{
-        "name": f"Agent {index:03d}", "login": f"bench_reports_agent_{index:03d}", "tz": TZ,
-        "groups_id": [(6, 0, [env.ref("base.group_user").id, agent_group.id])],
-    } for index in range(agent_count)])
-    teams = env["callcenter.team"].create([
-        {"name": f"Team {index:02d}"} for index in range(-(-agent_count // TEAM_SIZE))])
-    agents = env["callcenter.agent"].create([{
-        "user_id": user.id, "pbx_id": pbx.id, "extension": str(3000 + index),
-        "interface": f"PJSIP/{3000 + index}", "team_id": teams[index // TEAM_SIZE].id,
-    } for index, user in enumerate(users)])
-    per_queue = max(agent_count // queue_count, 1)
-    variants = ["offered", "answered", "abandon_in_time"]
-    env["callcenter.queue"].create([{
-        "name": f"Queue {index:02d}", "asterisk_name": f"bench_reports_{index:02d}",
-        "pbx_id": pbx.id, "sl_threshold": (20, 30, 60)[index % 3],
-        "short_abandon_threshold": (5, 10)[index % 2], "sl_variant": variants[index % 3],
-        "member_ids": [(0, 0, {"agent_id": agent.id})
-                       for agent in agents[index * per_queue:(index + 1) * per_queue]],
-    } for index in range(queue_count)])
-    env["res.users"].with_context(no_reset_password=True).create({
-        "name": "Bench Manager", "login": MANAGER_LOGIN, "tz": TZ,
-        "groups_id": [(6, 0, [env.ref("base.group_user").id,
-                              env.ref("callcenter_base.group_callcenter_manager").id])],
-    })
-    return pbx
+def queue_formulas(index):
+    """Queue `index`'s thresholds and service-level formula: each in turn over the queues."""
+    return {
+        "sl_threshold": (20, 30, 60)[index % 3],
+        "short_abandon_threshold": (5, 10)[index % 2],
+        "sl_variant": ("offered", "answered", "abandon_in_time")[index % 3],
+    }
 
 
 def call_parameters(env, pbx, first_day, days, total):
@@ -388,20 +336,21 @@ def main():
 
     odoo = find_odoo()
     if args.pivot_only:  # child process: the cold pivot in a new registry and connection
-        odoo_package, registry = open_registry(odoo)
+        odoo_package, registry = open_registry(odoo, DB)
         with registry.cursor() as cr:
             env = odoo_package.api.Environment(cr, odoo_package.SUPERUSER_ID, {})
             seconds, _results = pivot_reads(env)
         print(f"RESULT {seconds:.4f}", flush=True)
         return
 
-    prepare_database(odoo, args.reuse)
-    odoo_package, registry = open_registry(odoo)
+    prepare_database(odoo, DB, "callcenter_reports", reuse=args.reuse)
+    odoo_package, registry = open_registry(odoo, DB)
     rows = []
     with registry.cursor() as cr:
         env = odoo_package.api.Environment(cr, odoo_package.SUPERUSER_ID,
                                            {"tracking_disable": True, "mail_create_nolog": True})
-        pbx = setup_call_center(env, args.agents, args.queues)
+        pbx, _new = setup_call_center(env, BENCH_PBX, PREFIX, args.agents, args.queues,
+                                      first_extension=3000, tz=TZ, queue_values=queue_formulas)
         cr.commit()
         cr.execute("SELECT count(*) FROM callcenter_call WHERE pbx_id = %s AND started_at < %s",
                    [pbx.id, NEW_DAY - TZ_OFFSET])

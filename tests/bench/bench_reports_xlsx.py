@@ -25,7 +25,6 @@ import re
 import resource
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from datetime import date, timedelta
@@ -35,16 +34,18 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from odoo_env import ODOO_CONF, ensure_postgres, find_odoo  # noqa: E402
+from bench_odoo import PeakRss, open_registry, prepare_database, setup_call_center  # noqa: E402
+from odoo_env import find_odoo  # noqa: E402
 
 DB = "callcenter_bench_xlsx"
 FIRST_DAY = date(2026, 1, 5)
 TZ = "Asia/Shanghai"
 BENCH_PBX = "Bench XLSX PBX"
-MANAGER_LOGIN = "bench_xlsx_manager"
+PREFIX = "bench_xlsx"  # of the bench's logins and queue names
+MANAGER_LOGIN = f"{PREFIX}_manager"
 PARTNERS = 2_000
-TEAM_SIZE = 20
 MB = 1024 * 1024
 EXPORTS = [
     # (label, wizard values)
@@ -126,68 +127,15 @@ SELECT %(company)s, %(pbx)s, c.direction, c.state, c.started_at,
 # SETUP (parent process)
 # ------------------------------------------------------------
 
-def psql(sql):
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc", sql],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
-def prepare_database(odoo, reuse):
-    """Create the database, or bring its module up to date unless reused."""
-    ensure_postgres()
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname='{DB}'") == "1"
-    if exists and reuse:
-        return
-    mode = "--update=callcenter_reports" if exists else "--init=callcenter_reports"
-    subprocess.run([*odoo.command(), f"--config={ODOO_CONF}",
-                    f"--addons-path={odoo.addons_path()}", f"--database={DB}", mode,
-                    "--without-demo=all", "--stop-after-init", "--log-level=warn",
-                    "--max-cron-threads=0"], check=True, cwd=ROOT)
-
-
-def open_registry(odoo):
-    sys.path.insert(0, str(odoo.package_dir.parent))
-    import odoo as odoo_package
-
-    odoo_package.tools.config.parse_config([
-        f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}", f"--database={DB}",
-        "--log-level=warn", "--max-cron-threads=0"])
-    return odoo_package, odoo_package.modules.registry.Registry(DB)
-
-
-def setup_call_center(env, agent_count, queue_count):
-    """The PBX, agents (in teams of TEAM_SIZE), queues, partners and the manager; made once."""
-    pbx = env["callcenter.pbx"].search([("name", "=", BENCH_PBX)])
-    if pbx:
-        return pbx
-    env.company.country_id = env.ref("base.cn")
-    pbx = env["callcenter.pbx"].create({"name": BENCH_PBX, "ami_secret": "x",
-                                        "default_region": "CN"})
-    agent_group = env.ref("callcenter_base.group_callcenter_agent")
-    users = env["res.users"].with_context(no_reset_password=True).create([{
-        "name": "Agent %03d" % index, "login": "bench_xlsx_agent_%03d" % index, "tz": TZ,
-        "groups_id": [(6, 0, [env.ref("base.group_user").id, agent_group.id])],
-    } for index in range(agent_count)])
-    teams = env["callcenter.team"].create([
-        {"name": "Team %02d" % index} for index in range(-(-agent_count // TEAM_SIZE))])
-    agents = env["callcenter.agent"].create([{
-        "user_id": user.id, "pbx_id": pbx.id, "extension": str(2000 + index),
-        "interface": "PJSIP/%d" % (2000 + index), "team_id": teams[index // TEAM_SIZE].id,
-    } for index, user in enumerate(users)])
-    per_queue = max(agent_count // queue_count, 1)
-    env["callcenter.queue"].create([{
-        "name": "Queue %02d" % index, "asterisk_name": "bench_xlsx_%02d" % index,
-        "pbx_id": pbx.id,
-        "member_ids": [(0, 0, {"agent_id": agent.id})
-                       for agent in agents[index * per_queue:(index + 1) * per_queue]],
-    } for index in range(queue_count)])
-    env["res.partner"].create([{
-        "name": "客户 %04d" % index, "mobile": "+86138%08d" % (index * 7),
-    } for index in range(PARTNERS)])
-    env["res.users"].with_context(no_reset_password=True).create({
-        "name": "Bench Manager", "login": MANAGER_LOGIN, "tz": TZ,
-        "groups_id": [(6, 0, [env.ref("base.group_user").id,
-                              env.ref("callcenter_base.group_callcenter_manager").id])],
-    })
+def setup_call_center_with_partners(env, agent_count, queue_count):
+    """The call center (bench_odoo.setup_call_center) and, when it is new, the customers
+    that a fifth of the calls come from."""
+    pbx, new = setup_call_center(env, BENCH_PBX, PREFIX, agent_count, queue_count,
+                                 first_extension=2000, tz=TZ)
+    if new:
+        env["res.partner"].create([{
+            "name": "客户 %04d" % index, "mobile": "+86138%08d" % (index * 7),
+        } for index in range(PARTNERS)])
     return pbx
 
 
@@ -222,32 +170,8 @@ def generate_calls(env, pbx, calls, days):
 # ONE EXPORT (child process)
 # ------------------------------------------------------------
 
-class PeakRss:
-    """The highest RSS of this process while the block runs, sampled every 20 ms."""
-
-    def __init__(self):
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        process = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, process.memory_info().rss)
-            self._stop.wait(0.02)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, psutil.Process().memory_info().rss)
-
-
 def run_export(odoo, values, days):
-    odoo_package, registry = open_registry(odoo)
+    odoo_package, registry = open_registry(odoo, DB)
     api = odoo_package.api
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo_package.SUPERUSER_ID, {})
@@ -299,12 +223,12 @@ def main():
     if args.export is not None:
         return run_export(odoo, EXPORTS[args.export][1], args.days)
 
-    prepare_database(odoo, args.reuse)
-    odoo_package, registry = open_registry(odoo)
+    prepare_database(odoo, DB, "callcenter_reports", reuse=args.reuse)
+    odoo_package, registry = open_registry(odoo, DB)
     with registry.cursor() as cr:
         env = odoo_package.api.Environment(cr, odoo_package.SUPERUSER_ID,
                                            {"tracking_disable": True, "mail_create_nolog": True})
-        pbx = setup_call_center(env, args.agents, args.queues)
+        pbx = setup_call_center_with_partners(env, args.agents, args.queues)
         have = env["callcenter.call"].search_count([("pbx_id", "=", pbx.id)])
         if not (args.reuse and have):
             generate_calls(env, pbx, args.calls, args.days)

@@ -43,7 +43,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_odoo import database_exists, prepare_database, psql  # noqa: E402
 from odoo_env import ODOO_CONF, ensure_postgres, find_odoo, free_port  # noqa: E402
 
 DB = "callcenter_wechat_bench"
@@ -57,38 +59,23 @@ HTTP_THREADS = 16
 the database connection pool (64) is never exhausted: each request holds up to three."""
 
 
-def psql(sql):
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-d", DB, "-Atc", sql],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
-def database_exists():
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-d", "postgres", "-Atc",
-                          f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
-                         capture_output=True, text=True).stdout.strip()
-    return out == "1"
-
-
 def install(odoo, fresh):
     """Install callcenter_wechat on the bench database, or update it to the code at hand."""
-    if fresh and database_exists():
+    if fresh and database_exists(DB):
         subprocess.run(["dropdb", "-h", "127.0.0.1", DB], check=True)
-    action = "--update=callcenter_wechat" if database_exists() else "--init=callcenter_wechat"
-    subprocess.run([*odoo.command(), f"--config={ODOO_CONF}", f"--addons-path={odoo.addons_path()}",
-                    f"--database={DB}", action, "--without-demo=all", "--stop-after-init",
-                    "--log-level=warn", f"--http-port={free_port()}"], check=True, cwd=ROOT)
+    prepare_database(odoo, DB, "callcenter_wechat", options=[f"--http-port={free_port()}"])
 
 
 def seed_account():
     """The bench's plain-mode account (token known to the client), with no auto-reply
     and no calendar: every message is answered "success" and goes to a conversation."""
-    account_id = psql(f"SELECT id FROM callcenter_wechat_account WHERE app_id = '{APP_ID}'")
+    account_id = psql(f"SELECT id FROM callcenter_wechat_account WHERE app_id = '{APP_ID}'", DB)
     if not account_id:
         account_id = psql(
             "INSERT INTO callcenter_wechat_account (name, active, company_id, app_id, app_secret, "
             "token, message_mode, api_base_url, create_uid, create_date, write_uid, write_date) "
             f"VALUES ('Bench', true, 1, '{APP_ID}', 'secret', '{TOKEN}', 'plain', "
-            "'http://127.0.0.1:9/cgi-bin/', 1, now(), 1, now()) RETURNING id")
+            "'http://127.0.0.1:9/cgi-bin/', 1, now(), 1, now()) RETURNING id", DB)
         account_id = account_id.splitlines()[0]
     return int(account_id)
 
@@ -259,7 +246,7 @@ def bench_mode(odoo, mode, account_id, rate, duration, cron, http_workers):
         # Every worker loads its routing map and caches on its first requests.
         Load(port, account_id, f"9{run_tag}").run(rate=40, duration=5)
         time.sleep(3)
-        before_id = int(psql("SELECT coalesce(max(id), 0) FROM callcenter_wechat_message"))
+        before_id = int(psql("SELECT coalesce(max(id), 0) FROM callcenter_wechat_message", DB))
         load = Load(port, account_id, f"1{run_tag}")
         load_before, (odoo_before, pg_before) = os.getloadavg()[0], cpu_seconds(proc)
         overflows_before = listen_overflows()
@@ -272,18 +259,20 @@ def bench_mode(odoo, mode, account_id, rate, duration, cron, http_workers):
         overflows = listen_overflows()
         overflows = None if overflows is None else overflows - overflows_before
         time.sleep(2)  # requests a client gave up on may still be served
-        stored = int(psql(f"SELECT count(*) FROM callcenter_wechat_message WHERE id > {before_id}"))
+        stored = int(psql("SELECT count(*) FROM callcenter_wechat_message "
+                          f"WHERE id > {before_id}", DB))
         waited, processed = 0, 0
         while cron and waited < 60:
             processed = int(psql("SELECT count(*) FROM callcenter_wechat_message "
-                                 f"WHERE id > {before_id} AND state <> 'received'"))
+                                 f"WHERE id > {before_id} AND state <> 'received'", DB))
             if processed >= stored:
                 break
             time.sleep(2)
             waited += 2
-        stored = int(psql(f"SELECT count(*) FROM callcenter_wechat_message WHERE id > {before_id}"))
+        stored = int(psql("SELECT count(*) FROM callcenter_wechat_message "
+                          f"WHERE id > {before_id}", DB))
         conversations = psql("SELECT count(DISTINCT conversation_id) FROM callcenter_wechat_message "
-                             f"WHERE id > {before_id}")
+                             f"WHERE id > {before_id}", DB)
     finally:
         stop_odoo(proc, log)
     errors_logged = sum(1 for line in log_path.read_text().splitlines() if " ERROR " in line)

@@ -175,24 +175,18 @@ export class CallcenterDashboard extends Component {
         return this.load();
     }
 
-    onDateFromChange(date) {
+    /**
+     * One end of the custom period ("dateFrom" or "dateTo") picked: the other end
+     * moves to the same day when it would otherwise be on the wrong side of it.
+     */
+    onDateChange(end, date) {
         if (!date) {
             return;
         }
-        this.state.dateFrom = date.startOf("day");
-        if (this.state.dateTo < this.state.dateFrom) {
-            this.state.dateTo = this.state.dateFrom;
-        }
-        return this.load();
-    }
-
-    onDateToChange(date) {
-        if (!date) {
-            return;
-        }
-        this.state.dateTo = date.startOf("day");
+        const day = date.startOf("day");
+        this.state[end] = day;
         if (this.state.dateFrom > this.state.dateTo) {
-            this.state.dateFrom = this.state.dateTo;
+            this.state[end === "dateFrom" ? "dateTo" : "dateFrom"] = day;
         }
         return this.load();
     }
@@ -468,39 +462,41 @@ export class CallcenterDashboard extends Component {
         if (!this.data.actions.queue) {
             return;
         }
-        const domain = [...this.data.domains.queue];
-        let name;
-        if (row) {
-            domain.push(["queue_id", "=", row.id]);
-            name = _t("%(queue)s · %(period)s", { queue: row.name, period: this.periodLabel });
-        } else {
-            name = _t("Queues · %(period)s", { period: this.periodLabel });
-        }
-        return this.openReport(this.data.actions.queue, domain, {
-            name,
-            viewType: "pivot",
-            context: {
-                pivot_row_groupby: row ? [this.timeGroupby] : ["queue_id"],
-                pivot_column_groupby: [],
-                pivot_measures: measures,
-            },
+        const period = this.periodLabel;
+        return this.openFacts("queue", row, measures, {
+            name: row
+                ? _t("%(queue)s · %(period)s", { queue: row.name, period })
+                : _t("Queues · %(period)s", { period }),
+            byRow: true,
         });
     }
 
     openAgentFacts(row = null, measures = AGENT_MEASURES) {
-        const domain = [...this.data.domains.agent];
-        let name;
+        const period = this.periodLabel;
+        return this.openFacts("agent", row, measures, {
+            name: row
+                ? _t("%(agent)s · %(period)s", { agent: row.name, period })
+                : _t("Agents · %(period)s", { period }),
+            // an agent's dashboard holds their own figures only: by time
+            byRow: this.isCenter,
+        });
+    }
+
+    /**
+     * The period's queue or agent facts (`kind`) in the pivot: those of one row
+     * (a queue, an agent) by time, or all of them by row when `byRow`.
+     */
+    openFacts(kind, row, measures, { name, byRow }) {
+        const field = `${kind}_id`;
+        const domain = [...this.data.domains[kind]];
         if (row) {
-            domain.push(["agent_id", "=", row.id]);
-            name = _t("%(agent)s · %(period)s", { agent: row.name, period: this.periodLabel });
-        } else {
-            name = _t("Agents · %(period)s", { period: this.periodLabel });
+            domain.push([field, "=", row.id]);
         }
-        return this.openReport(this.data.actions.agent, domain, {
+        return this.openReport(this.data.actions[kind], domain, {
             name,
             viewType: "pivot",
             context: {
-                pivot_row_groupby: row || !this.isCenter ? [this.timeGroupby] : ["agent_id"],
+                pivot_row_groupby: row || !byRow ? [this.timeGroupby] : [field],
                 pivot_column_groupby: [],
                 pivot_measures: measures,
             },
