@@ -97,7 +97,9 @@ class TestWechatToken(WechatAccountCase):
         old = self.fake.issue_token(self.app_id)
         self._store_token(old, fields.Datetime.now() - timedelta(minutes=1))
         self.fake.set_delay("token", 0.3)
+        # Read here: a thread reading the ORM would use this thread's cursor and cache.
         account = self.account.sudo()
+        app_id, app_secret, api_base_url = account.app_id, account.app_secret, account.api_base_url
         dbname = self.env.cr.dbname
         barrier = threading.Barrier(2)
         results, errors = {}, []
@@ -105,8 +107,7 @@ class TestWechatToken(WechatAccountCase):
         def worker(name):
             try:
                 client = CallcenterWeChatClient(
-                    account.app_id, account.app_secret, account.api_base_url,
-                    TokenStore(dbname, account.app_id, fetch=None),
+                    app_id, app_secret, api_base_url, TokenStore(dbname, app_id, fetch=None),
                 )
                 barrier.wait(5)
                 client.message.send_text("o_alice", name)
