@@ -14,25 +14,30 @@
     "installable": True,
     "depends": ["callcenter_base", "helpdesk_mgmt", "mail", "portal"],
     "data": [
-        # tickets, routing, deadlines, complaints, follow-ups (helper H1)
-        "security/tickets/ir.model.access.csv",
+        "security/ir.model.access.csv",
+        # tickets from calls, hand-overs, deadlines, contact history
         "security/callcenter_helpdesk_ticket_security.xml",
         "data/callcenter_helpdesk_ticket_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/callcenter_call_views.xml",
+        "views/callcenter_helpdesk_deadline_views.xml",
+        "views/callcenter_contact_history_views.xml",
+        "views/res_partner_views.xml",
+        "wizard/callcenter_helpdesk_transfer_wizard_views.xml",
         "views/callcenter_helpdesk_menus.xml",
-        # follow-ups and complaints (helper H4)
-        "security/followup/ir.model.access.csv",
+        # follow-up calls and complaints
         "security/callcenter_helpdesk_followup_security.xml",
         "data/callcenter_helpdesk_followup_data.xml",
         "views/callcenter_helpdesk_followup_views.xml",
-        # knowledge base (helper H2)
-        "security/kb/ir.model.access.csv",
+        # knowledge base
         "security/callcenter_kb_security.xml",
         "views/callcenter_kb_views.xml",
-        # portal and callbacks (helper H3)
-        "security/portal/ir.model.access.csv",
+        # callbacks and the portal
         "security/callcenter_portal_security.xml",
         "views/callcenter_callback_views.xml",
+        "views/callcenter_queue_views.xml",
+        "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
     ],
     "demo": [

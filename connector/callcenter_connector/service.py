@@ -10,10 +10,13 @@ flows cached on disk, callers are served while Odoo is still down.
 
 import asyncio
 import base64
+import binascii
+import hashlib
 import json
 import logging
 import os
 import time
+import uuid
 from pathlib import Path
 
 from panoramisk.actions import Action
@@ -24,6 +27,8 @@ from .adapters.fastagi import FastAgiServer
 from .adapters.odoo import OdooClient, OdooRejected, OdooUnavailable
 from .dialer.dialer import Dialer
 from .ivr import FlowCache, IvrRuntime, Lookups, SoundSync
+from .ivr.flows import atomic_write
+from .ivr.sounds import SOUND_NAME
 from .outbox import Outbox
 from .spool import Spool
 from .state.calls import CallTracker
@@ -38,8 +43,18 @@ DRAIN_TIMEOUT_SECONDS = 10.0
 IVR_DRAIN_SECONDS = 5.0
 SNAPSHOT_ACTIONS = ({"Action": "CoreShowChannels"}, {"Action": "QueueStatus"})
 SPY_OPTIONS = {"listen": "qE", "whisper": "qEw", "barge": "qEB"}
-PBX_FREE_COMMANDS = frozenset({"ivr_refresh", "cati_refresh"})
+PBX_FREE_COMMANDS = frozenset({"ivr_refresh", "cati_refresh", "sound_status", "sound_upload"})
 ATTACHMENTS = {"recording": None, "ivr": "voicemail"}
+#: The knowledge base's clips (callcenter_helpdesk): a Local pair into this dialplan
+#: context plays ${CC_KB_SOUND} on `;2` while `;1` whispers it into the customer's
+#: channel with ChanSpy (connector/README: [cc-kb-playback]).
+PLAYBACK_CONTEXT = "cc-kb-playback"
+PLAYBACK_SPY_OPTIONS = "bqEw"
+#: A clip arrives in chunks (the command endpoint takes small bodies) of at most this
+#: many bytes, and whole clips of at most PLAYBACK_MAX_BYTES.
+PLAYBACK_MAX_BYTES = 8 * 1024 * 1024
+SOUND_CHUNK_MAX_BYTES = 192 * 1024
+PLAYBACK_ID_PREFIX = "kbplay-"
 ORIGINATE_REASONS = {"0": "no such device or not registered", "1": "no answer", "3": "no answer",
                      "5": "busy", "8": "congestion or device unavailable"}
 
@@ -77,6 +92,8 @@ class ConnectorService:
         self._last_event = (0.0, time.monotonic())
         self._odoo_last_seq = 0
         self._dead_letter = Path(config.spool_dir) / "dead-letter.jsonl"
+        #: Linkedids of the Local pairs that play clips: media helpers, not calls.
+        self._playback_linkedids = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -139,6 +156,8 @@ class ConnectorService:
     def on_event(self, event):
         """Every AMI event, on the hot path: correlate and hand the facts to the outbox."""
         self.events_seen += 1
+        if self._playback_linkedids and self._playback_event(event):
+            return
         try:
             facts = self.tracker.handle(event)
         except Exception:
@@ -151,6 +170,16 @@ class ConnectorService:
             self.dialer.handle(event)
         except Exception:
             _logger.exception("CATI dialer failed on %s event; skipped", event.get("event"))
+
+    def _playback_event(self, event):
+        """Events of a clip's Local pair stay out of the calls (it has a Linkedid of its
+        own); True when `event` was one of them."""
+        linkedid = event.get("linkedid")
+        if linkedid not in self._playback_linkedids:
+            return False
+        if (event.get("event") or "").lower() == "hangup" and event.get("uniqueid") == linkedid:
+            self._playback_linkedids.discard(linkedid)
+        return True
 
     def _submit(self, facts):
         """Spool and queue facts; returns them as numbered by the outbox."""
@@ -435,3 +464,120 @@ class ConnectorService:
         if response.get("Response") != "Success":
             return {"ok": False, "error": response.get("Message") or "supervision refused"}
         return {"ok": True}
+
+
+    # ------------------------------------------------------------------ knowledge base clips
+
+    async def _command_sound_status(self, sound, sha1):
+        """Is this clip (name and SHA-1) already in the sounds folder Asterisk reads?"""
+        try:
+            path = self._sound_path(sound)
+        except ValueError as exc:
+            return {"ok": False, "error": str(exc)}
+        present = await asyncio.to_thread(_file_sha1, path) == str(sha1).lower()
+        return {"ok": True, "present": present}
+
+    async def _command_sound_upload(self, sound, sha1, offset, total, data):
+        """One chunk of a clip, appended at `offset` to `<sound>.wav.part`; the last one
+        is checked against `sha1` and renamed into place, so Asterisk never reads half
+        a file. Returns {"ok", "complete", "received"}."""
+        try:
+            path = self._sound_path(sound)
+            chunk = base64.b64decode(data, validate=True)
+        except (binascii.Error, TypeError) as exc:
+            return {"ok": False, "error": f"The clip chunk is not valid base64 ({exc})."}
+        except ValueError as exc:
+            return {"ok": False, "error": str(exc)}
+        if len(chunk) > SOUND_CHUNK_MAX_BYTES or not 0 < int(total) <= PLAYBACK_MAX_BYTES:
+            return {"ok": False, "error": "The clip is too large to play in a call."}
+        try:
+            received = await asyncio.to_thread(self._append_chunk, path, str(sha1).lower(),
+                                               int(offset), int(total), chunk)
+        except ValueError as exc:
+            return {"ok": False, "error": str(exc)}
+        return {"ok": True, "complete": received == int(total), "received": received}
+
+    def _append_chunk(self, path, sha1, offset, total, chunk):
+        part = path.with_name(f"{path.name}.{sha1[:12]}.part")
+        size = part.stat().st_size if offset and part.exists() else 0
+        if offset != size:
+            raise ValueError(f"Clip upload out of order: expected offset {size}, got {offset}.")
+        part.parent.mkdir(parents=True, exist_ok=True)
+        with open(part, "wb" if offset == 0 else "ab") as handle:
+            handle.write(chunk)
+        received = offset + len(chunk)
+        if received > total:
+            part.unlink(missing_ok=True)
+            raise ValueError("The clip is longer than announced.")
+        if received == total:
+            data = part.read_bytes()
+            part.unlink()
+            if hashlib.sha1(data).hexdigest() != sha1:
+                raise ValueError("The clip does not match its checksum; it was not written.")
+            atomic_write(path, data)
+            _logger.info("knowledge base clip written to %s", path)
+        return received
+
+    async def _command_playback(self, linkedid, sound, interface=""):
+        """Play a clip of the sounds folder to the customer of a live call, which stays bridged.
+
+        Originate of `Local/s@cc-kb-playback/n` plays ${CC_KB_SOUND} on `;2` while
+        `;1` runs ChanSpy in whisper mode on the customer's channel: the customer
+        hears the clip, the agent stays connected to the customer. The clip must have
+        been sent with sound_upload (sound_status tells whether it is needed).
+        """
+        try:
+            path = self._sound_path(sound)
+        except ValueError as exc:
+            return {"ok": False, "error": str(exc)}
+        channels = self._call_channels(linkedid)
+        if not channels:
+            return {"ok": False, "error": "This call is no longer on the PBX."}
+        if interface and not [c for c in channels
+                              if c.is_agent and c.device == device_key(interface)]:
+            return {"ok": False, "error": "You are not on this call."}
+        customers = [c for c in channels if not c.is_agent]
+        if not customers:
+            return {"ok": False, "error": "The caller is no longer on this call."}
+        if not await asyncio.to_thread(path.is_file):
+            return {"ok": False, "error": f"The clip {sound} is not on the PBX yet."}
+        spyee = self._playback_spyee(customers)
+        channel_id = PLAYBACK_ID_PREFIX + uuid.uuid4().hex
+        self._playback_linkedids.add(channel_id)
+        response = await self.ami.action({
+            "Action": "Originate", "Channel": f"Local/s@{PLAYBACK_CONTEXT}/n",
+            "Application": "ChanSpy", "Data": f"{spyee},{PLAYBACK_SPY_OPTIONS}",
+            "Variable": f"CC_KB_SOUND={sound}", "CallerID": "Knowledge base <kb>",
+            "Timeout": "10000", "Async": "true",
+            "ChannelId": channel_id, "OtherChannelId": channel_id + "-2",
+        })
+        if response.get("Response") != "Success":
+            self._playback_linkedids.discard(channel_id)
+            return {"ok": False, "error": response.get("Message") or "playback refused"}
+        return {"ok": True, "channel": spyee, "sound": sound}
+
+    @staticmethod
+    def _playback_spyee(customers):
+        """ChanSpy's channel prefix for the caller: their own channel (the trunk's), or
+        for a caller behind a Local pair the pair's common prefix, of which ChanSpy's
+        `b` option picks the half that is bridged with the agent."""
+        for channel in customers:
+            if not channel.name.startswith("Local/"):
+                return channel.name
+        return customers[0].name.rsplit(";", 1)[0] + ";"
+
+    def _sound_path(self, sound):
+        """`<sounds_dir>/<sound>.wav` for a plain relative sound name (as IVR prompts)."""
+        if not self.config.sounds_dir:
+            raise ValueError("The connector has no sounds folder (CALLCENTER_SOUNDS_DIR): "
+                             "clips cannot reach Asterisk.")
+        if not isinstance(sound, str) or not SOUND_NAME.match(sound) or ".." in sound.split("/"):
+            raise ValueError(f"{sound!r} is not a plain sound name.")
+        return Path(self.config.sounds_dir) / f"{sound}.wav"
+
+
+def _file_sha1(path):
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

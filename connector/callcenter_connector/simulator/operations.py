@@ -10,6 +10,7 @@ import re
 from .cati import OUTBOUND_CONTEXT, CatiCall
 from .inbound import InboundCall, route_exists
 from .outbound import AgentOriginate
+from .playback import PLAYBACK_CONTEXT, KbPlayback
 
 CALLERID = re.compile(r'^\s*"?(?P<name>[^"<]*?)"?\s*<(?P<num>[^>]*)>\s*$')
 
@@ -79,6 +80,16 @@ def originate(pbx, fields, action_id=None):
             variables=parse_variables(fields.get("variable")), action_id=action_id,
             channel_id=fields.get("channelid") or None,
             other_channel_id=fields.get("otherchannelid") or None, timeout=timeout,
+            optimization=not local["n"])
+        call.start()
+        return call
+    if local and local["context"] == PLAYBACK_CONTEXT and application:
+        call = KbPlayback(
+            pbx, channel=channel, application=application, data=fields.get("data", ""),
+            caller_num=caller_num, caller_name=caller_name,
+            variables=parse_variables(fields.get("variable")), action_id=action_id,
+            channel_id=fields.get("channelid") or None,
+            other_channel_id=fields.get("otherchannelid") or None,
             optimization=not local["n"])
         call.start()
         return call
