@@ -216,6 +216,20 @@ class TestFollowupAnswers(FollowupCommon):
             self.assertEqual(ticket.callcenter_ivr_rating, 0.0)
             return
         self.assertTrue(ticket.callcenter_ivr_installed)
+        self.assertEqual(ticket.callcenter_ivr_rating, 0.0)
+        calls = self._create_call(queue=self.queue_support) | self._create_call(
+            queue=self.queue_support, linkedid="ivr-rated-2")
+        ticket.callcenter_call_ids = calls
+        flow = self.env["callcenter.ivr"].create({
+            "name": "Satisfaction", "pbx_id": self.pbx.id,
+            "fallback_queue_id": self.queue_support.id,
+        })
+        Session = self.env["callcenter.ivr.session"]
+        for call, rating in zip(calls, (4, 5)):
+            Session.create({"pbx_id": self.pbx.id, "linkedid": call.linkedid or f"l{call.id}",
+                            "ivr_id": flow.id, "call_id": call.id, "rating": rating})
+        ticket.invalidate_recordset(["callcenter_ivr_rating"])
+        self.assertEqual(ticket.callcenter_ivr_rating, 4.5)
 
 
 @tagged("post_install", "-at_install")
