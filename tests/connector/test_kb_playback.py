@@ -10,9 +10,9 @@ import asyncio
 import base64
 import hashlib
 
-from callcenter_connector.config import Config
 from callcenter_connector.service import ConnectorService
 from callcenter_connector.simulator import SimulatorServer
+from test_ivr_support import connector_config, until
 from test_service import RecordingOdoo
 from test_simulator import TIMEOUT, RawClient, reference_server, run_async
 
@@ -85,13 +85,9 @@ def with_connector(test, sounds=True):
             did = pbx.add_queue("support", "ringall", ["1001"])
             await pbx.start()
             odoo = RecordingOdoo()
-            config = Config.from_mapping({
-                "ami_port": pbx.port, "ami_secret": "odoo", "command_token": "t",
-                "command_bind": "127.0.0.1:0", "fastagi_bind": "127.0.0.1:0",
-                "spool_dir": str(tmp_path / "spool"), "pbx_id": 1, "ami_ping_seconds": 1,
-                "batch_max_delay_ms": 20,
-                "sounds_dir": str(tmp_path / "sounds") if sounds else "",
-            })
+            # no Odoo URL: the recording Odoo stands in for the client; default Odoo timeout
+            config = connector_config(tmp_path, None, pbx.port, odoo_timeout_seconds=None,
+                                      sounds_dir=str(tmp_path / "sounds") if sounds else "")
             service = ConnectorService(config, odoo=odoo)
             await service.start()
             try:
@@ -103,14 +99,6 @@ def with_connector(test, sounds=True):
         asyncio.run(asyncio.wait_for(scenario(), 60))
     wrapper.__name__, wrapper.__doc__ = test.__name__, test.__doc__
     return wrapper
-
-
-async def until(condition, timeout=10.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 def _params(linkedid, **extra):

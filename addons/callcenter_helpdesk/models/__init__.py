@@ -9,6 +9,7 @@ from . import callcenter_kb_article
 from . import callcenter_helpdesk_followup_rule
 from . import callcenter_helpdesk_followup
 from . import helpdesk_ticket_team
+from . import callcenter_helpdesk_ticket_source_mixin
 from . import callcenter_call
 from . import res_partner
 from . import callcenter_helpdesk_transfer

@@ -30,7 +30,7 @@ created and hung up at once, and the Originate fails without any dialing.
 import re
 
 from .dial_app import DialApp
-from .dialplan import Call, CdrTrail, Dialplan, playback, run_app
+from .dialplan import CdrTrail, Dialplan, OriginatedCall, playback, run_app
 from .legs import ANSWER_TO_NEXT_PRIORITY, ORIGINATE_ANSWERED, ORIGINATE_RINGING, REFUSAL_CAUSES
 from .queue_app import QueueApp
 
@@ -45,28 +45,16 @@ DIAL_STATUS_OF_CAUSE = {cause: status for status, cause in REFUSAL_CAUSES.items(
 OUTCOME_OF_STATUS = {"BUSY": "busy", "CONGESTION": "congestion"}
 
 
-class CatiCall(Call):
+class CatiCall(OriginatedCall):
     """One dialer call. `phone` is `;1` (the Originate's channel, later the respondent's
     side in the queue) and `trunk` is `;2` (dialing out), as DialApp expects of an
     Originate whose `;1` waits for the line to answer."""
 
     trail_on_second_half = True
 
-    def __init__(self, pbx, number, *, channel, context, exten, caller_num, caller_name,
-                 variables=(), action_id=None, channel_id=None, other_channel_id=None,
-                 timeout=30.0, optimization=True):
-        super().__init__(pbx)
+    def __init__(self, pbx, number, **originate):
+        super().__init__(pbx, **originate)
         self.number = number
-        self.channel = channel
-        self.context = context
-        self.exten = exten
-        self.caller_num = caller_num
-        self.caller_name = caller_name
-        self.variables = tuple(variables)
-        self.action_id = action_id
-        self.uniqueids = (channel_id, other_channel_id)
-        self.timeout = timeout
-        self.optimization = optimization
         self.phone = self.trunk = self.pair = None
         self.outbound = self.target = self.dial = None
         self.trail_one = None
@@ -76,10 +64,6 @@ class CatiCall(Call):
         self._timer = None
         self._gone = set()
         self._released = False
-
-    @property
-    def target_fields(self):
-        return {"Context": self.context, "Exten": self.exten}
 
     # --- start --------------------------------------------------------------------------
 

@@ -205,6 +205,63 @@ class Call:
         return False
 
 
+def originate_target(application, data, context, exten):
+    """The target fields an OriginateResponse repeats: the application the originated
+    channel runs, or else the dialplan extension it goes to."""
+    if application:
+        return {"Application": application, "Data": data}
+    return {"Context": context, "Exten": exten}
+
+
+class OriginatedCall(Call):
+    """A call started by an AMI Originate. It keeps what the action said for the
+    OriginateResponse it owes (ActionID, Channel, target, caller ID) and for its Local
+    pair (the ChannelId/OtherChannelId Uniqueids, `Variable`s, `/n`, the timeout)."""
+
+    def __init__(self, pbx, *, caller_num, caller_name, channel="", action_id=None,
+                 context=None, exten=None, application=None, data="", variables=(),
+                 channel_id=None, other_channel_id=None, timeout=30.0, optimization=True):
+        super().__init__(pbx)
+        self.channel = channel
+        self.caller_num = caller_num
+        self.caller_name = caller_name
+        self.action_id = action_id
+        self.context = context
+        self.exten = exten
+        self.application = application
+        self.data = data
+        self.variables = tuple(variables)
+        self.uniqueids = (channel_id, other_channel_id)
+        self.timeout = timeout
+        self.optimization = optimization
+        self.spyee = None
+
+    @property
+    def target_fields(self):
+        return originate_target(self.application, self.data, self.context, self.exten)
+
+    def run_application(self, spyer):
+        """`spyer` runs the Originate's application. ChanSpy whispers into the first
+        bridged channel its prefix names (ChanSpyStart), kept as `spyee`; with none, it
+        has nothing to spy on and emits nothing."""
+        spyer.application, spyer.app_data = self.application, self.data
+        if self.application.lower() != "chanspy":
+            return
+        prefix = self.data.split(",", 1)[0]
+        for channel in list(self.pbx.channels.values()):
+            if channel.name.startswith(prefix) and channel.bridge is not None:
+                self.spyee = channel
+                self.ev.emit("ChanSpyStart", "call,all",
+                             {**spyer.snapshot("Spyer"), **channel.snapshot("Spyee")})
+                break
+
+    def stop_spying(self, spyer):
+        """ChanSpyStop when `spyer`, which ran ChanSpy on `spyee`, goes."""
+        if self.spyee is not None:
+            self.ev.emit("ChanSpyStop", "call,all",
+                         {**spyer.snapshot("Spyer"), **self.spyee.snapshot("Spyee")})
+
+
 def run_app(channel, events, priority, application, data=""):
     """One priority: the channel's snapshot moves there and Newexten reports it."""
     channel.priority = priority

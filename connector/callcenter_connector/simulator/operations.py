@@ -8,6 +8,7 @@ scenario produce the same events. They do no I/O.
 import re
 
 from .cati import OUTBOUND_CONTEXT, CatiCall
+from .dialplan import originate_target
 from .inbound import InboundCall, route_exists
 from .outbound import AgentOriginate
 from .playback import PLAYBACK_CONTEXT, KbPlayback
@@ -60,8 +61,7 @@ def originate(pbx, fields, action_id=None):
     context, exten = fields.get("context"), fields.get("exten")
     if not application and not (context and exten):
         raise OriginateRejected("Originate: no application or extension given")
-    target = ({"Application": application, "Data": fields.get("data", "")} if application
-              else {"Context": context, "Exten": exten})
+    target = originate_target(application, fields.get("data", ""), context, exten)
     try:
         timeout = float(fields.get("timeout", 30000)) / 1000.0
     except ValueError:
@@ -73,24 +73,22 @@ def originate(pbx, fields, action_id=None):
                            action_id=action_id, ivr_digits="")
         call.start()
         return call
+    # what every originated call keeps of the action (simulator.dialplan.OriginatedCall)
+    originated = {
+        "channel": channel, "caller_num": caller_num, "caller_name": caller_name,
+        "action_id": action_id, "context": context, "exten": exten,
+        "application": application, "data": fields.get("data", ""),
+        "channel_id": fields.get("channelid") or None,
+        "other_channel_id": fields.get("otherchannelid") or None, "timeout": timeout,
+    }
     if local and local["context"] == OUTBOUND_CONTEXT and not application:
-        call = CatiCall(
-            pbx, local["exten"], channel=channel, context=context, exten=exten,
-            caller_num=caller_num, caller_name=caller_name,
-            variables=parse_variables(fields.get("variable")), action_id=action_id,
-            channel_id=fields.get("channelid") or None,
-            other_channel_id=fields.get("otherchannelid") or None, timeout=timeout,
-            optimization=not local["n"])
+        call = CatiCall(pbx, local["exten"], variables=parse_variables(fields.get("variable")),
+                        optimization=not local["n"], **originated)
         call.start()
         return call
     if local and local["context"] == PLAYBACK_CONTEXT and application:
-        call = KbPlayback(
-            pbx, channel=channel, application=application, data=fields.get("data", ""),
-            caller_num=caller_num, caller_name=caller_name,
-            variables=parse_variables(fields.get("variable")), action_id=action_id,
-            channel_id=fields.get("channelid") or None,
-            other_channel_id=fields.get("otherchannelid") or None,
-            optimization=not local["n"])
+        call = KbPlayback(pbx, variables=parse_variables(fields.get("variable")),
+                          optimization=not local["n"], **originated)
         call.start()
         return call
     agent = pbx.agents.get(local["exten"]) if local and local["context"] == "agents" else None
@@ -99,12 +97,7 @@ def originate(pbx, fields, action_id=None):
         pbx.events.originate_response(action_id, False, channel, target, "<unknown>",
                                       caller_num, caller_name, reason)
         return None
-    call = AgentOriginate(
-        pbx, agent, caller_num=caller_num, caller_name=caller_name, action_id=action_id,
-        context=context, exten=exten, application=application, data=fields.get("data", ""),
-        channel_id=fields.get("channelid") or None,
-        other_channel_id=fields.get("otherchannelid") or None, timeout=timeout,
-    )
+    call = AgentOriginate(pbx, agent, **originated)
     call.start()
     return call
 

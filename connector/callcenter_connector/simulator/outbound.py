@@ -10,38 +10,20 @@ whole call.
 
 from .channels import UP
 from .dial_app import DialApp
-from .dialplan import Call, Dialplan, run_app
+from .dialplan import Dialplan, OriginatedCall, run_app
 from .legs import ORIGINATE, ORIGINATE_RINGING, PhoneLeg, agent_script
 
 
-class AgentOriginate(Call):
+class AgentOriginate(OriginatedCall):
     """`Originate Channel: Local/<ext>@agents` with a dialplan target or an application."""
 
-    def __init__(self, pbx, agent, *, caller_num, caller_name, action_id=None,
-                 context=None, exten=None, application=None, data="", channel_id=None,
-                 other_channel_id=None, timeout=30.0):
-        super().__init__(pbx)
+    def __init__(self, pbx, agent, **originate):
+        super().__init__(pbx, **originate)
         self.agent = agent
-        self.caller_num = caller_num
-        self.caller_name = caller_name
-        self.action_id = action_id
-        self.context = context
-        self.exten = exten
-        self.application = application
-        self.data = data
-        self.uniqueids = (channel_id, other_channel_id)
-        self.timeout = timeout
         self.phone = None
         self.dialplan = None
         self.trail = None
-        self.spy_target = None
         self._timer = None
-
-    @property
-    def target_fields(self):
-        if self.application:
-            return {"Application": self.application, "Data": self.data}
-        return {"Context": self.context, "Exten": self.exten}
 
     def start(self):
         pbx, ev, agent = self.pbx, self.ev, self.agent
@@ -75,7 +57,7 @@ class AgentOriginate(Call):
         ev.dial_end(None, one, "ANSWER")
         one.runs_dialplan = True
         if self.application:
-            self._run_application()
+            self.run_application(self.leg_one)
         else:
             self.dialplan = Dialplan(self.pbx, self._target_dialplan())
             self.dialplan.start()
@@ -100,19 +82,6 @@ class AgentOriginate(Call):
         run_app(one, self.ev, 4 if self.context == "internal" else 3, "Hangup")
         self._hang_up_pair(16, "dialplan/builtin")
 
-    def _run_application(self):
-        one = self.leg_one
-        one.application, one.app_data = self.application, self.data
-        if self.application.lower() != "chanspy":
-            return
-        prefix = self.data.split(",", 1)[0]
-        for channel in list(self.pbx.channels.values()):
-            if channel.name.startswith(prefix) and channel.bridge is not None:
-                self.spy_target = channel
-                fields = {**one.snapshot("Spyer"), **channel.snapshot("Spyee")}
-                self.ev.emit("ChanSpyStart", "call,all", fields)
-                break
-
     def leg_phone_hangup(self, leg):
         """The agent (or supervisor) hung up their phone."""
         ev, one = self.ev, self.leg_one
@@ -124,9 +93,7 @@ class AgentOriginate(Call):
         elif isinstance(operation, DialApp) and operation.state == "ringing":
             self.dialplan.stop()
             operation.cancel()
-        if self.spy_target is not None:
-            fields = {**one.snapshot("Spyer"), **self.spy_target.snapshot("Spyee")}
-            ev.emit("ChanSpyStop", "call,all", fields)
+        self.stop_spying(one)
         record = leg.finish_after_phone_hangup()
         self.trail.emit(ev, self.pbx.now())
         ev.cdr(record)
