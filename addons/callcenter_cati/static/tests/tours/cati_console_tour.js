@@ -1,14 +1,10 @@
 /** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
-import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { callKw } from "@callcenter_base/../tests/tours/tour_utils";
 
 const tours = registry.category("web_tour.tours");
 const CONSOLE = ".o_callcenter_cati_console";
 const SURVEY = ".o_callcenter_cati_survey_frame:iframe";
-
-function callKw(model, method, args) {
-    return rpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs: {} });
-}
 
 /** Sets a native date or time input, which cannot be typed into character by character. */
 function setValue(value) {

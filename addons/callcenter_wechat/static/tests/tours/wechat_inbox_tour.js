@@ -1,16 +1,12 @@
 /** License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
-import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { callKw } from "@callcenter_base/../tests/tours/tour_utils";
 
 const tours = registry.category("web_tour.tours");
 const INBOX = ".o_callcenter_wechat_inbox";
 /** Set in tests/test_ui.py. */
 const APP_ID = "wx_tour_inbox";
 const WEBHOOK_TOKEN = "tour-webhook-token";
-
-function callKw(model, method, args, kwargs = {}) {
-    return rpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs });
-}
 
 async function sha1(text) {
     const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
