@@ -17,3 +17,4 @@ from . import callcenter_helpdesk_deadline
 from . import callcenter_contact_history
 from . import helpdesk_ticket_category
 from . import callcenter_helpdesk_complaint_report
+from . import ir_module_module

@@ -12,3 +12,4 @@ from . import test_portal
 from . import test_kb_play
 from . import test_portal_ui
 from . import test_i18n
+from . import test_upstream_i18n
