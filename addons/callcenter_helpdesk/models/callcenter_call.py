@@ -4,7 +4,6 @@ from odoo.tools import format_datetime, html_escape, plaintext2html
 
 
 class CallcenterCall(models.Model):
-    _name = "callcenter.call"
     _inherit = ["callcenter.call", "callcenter.helpdesk.ticket.source.mixin"]
     _callcenter_ticket_link_field = "callcenter_call_ids"
 

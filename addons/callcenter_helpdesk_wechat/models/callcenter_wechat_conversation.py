@@ -7,7 +7,6 @@ TICKET_QUOTED_MESSAGES = 10
 
 
 class CallcenterWechatConversation(models.Model):
-    _name = "callcenter.wechat.conversation"
     _inherit = ["callcenter.wechat.conversation", "callcenter.helpdesk.ticket.source.mixin"]
     _callcenter_ticket_link_field = "callcenter_wechat_conversation_ids"
 
