@@ -4,6 +4,9 @@ from odoo.tools import format_datetime, html_escape, plaintext2html
 
 
 class CallcenterCall(models.Model):
+    # An extension in place, not a new model: its access rules are callcenter_base's. Odoo
+    # wants _name spelled out when _inherit lists a mixin beside the model itself.
+    _name = "callcenter.call"
     _inherit = ["callcenter.call", "callcenter.helpdesk.ticket.source.mixin"]
     _callcenter_ticket_link_field = "callcenter_call_ids"
 
