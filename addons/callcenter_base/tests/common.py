@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import threading
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, new_test_user
@@ -49,6 +51,28 @@ class CallcenterCommon(TransactionCase):
         cls.partner = cls.env["res.partner"].create({
             "name": "赵磊", "mobile": "+86 136 6666 1234", "country_id": cls.env.ref("base.cn").id,
         })
+
+    @classmethod
+    def _attach_recording(cls, call, content=b"RIFF....WAVEfmt "):
+        """A WAV attachment as the call's recording, as the connector files it."""
+        attachment = cls.env["ir.attachment"].create({
+            "name": f"{call.linkedid}.wav", "res_model": "callcenter.call", "res_id": call.id,
+            "datas": base64.b64encode(content), "mimetype": "audio/wav",
+        })
+        call.recording_attachment_id = attachment
+        return attachment
+
+    def _record_pbx_commands(self):
+        """Commands sent to the connector during the test, as (action, params), all accepted."""
+        commands = []
+
+        def command(pbx, action, **params):
+            commands.append((action, params))
+            return {"ok": True}
+
+        self.startPatcher(patch.object(type(self.env["callcenter.pbx"]), "_callcenter_command",
+                                       command))
+        return commands
 
     @classmethod
     def _create_call(cls, queue=None, agent=None, **values):

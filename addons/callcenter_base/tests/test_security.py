@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 from odoo.tools import mute_logger
@@ -19,15 +17,6 @@ class TestSecurity(CallcenterCommon):
                                                  direction="internal")
         cls.recording_support = cls._attach_recording(cls.call_support)
         cls.recording_sales = cls._attach_recording(cls.call_sales)
-
-    @classmethod
-    def _attach_recording(cls, call):
-        attachment = cls.env["ir.attachment"].create({
-            "name": f"{call.linkedid}.wav", "res_model": "callcenter.call", "res_id": call.id,
-            "datas": base64.b64encode(b"RIFF....WAVEfmt "), "mimetype": "audio/wav",
-        })
-        call.recording_attachment_id = attachment
-        return attachment
 
     def _visible_calls(self):
         return self.env["callcenter.call"].search([("linkedid", "in", ["sup.1", "sal.1", "dir.1"])])

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime, timedelta
-from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -34,15 +33,7 @@ class TestCatiConsole(CatiCommon):
 
     def setUp(self):
         super().setUp()
-        self.commands = []
-        commands = self.commands
-
-        def _command(pbx, action, **params):
-            commands.append((action, params))
-            return {"ok": True}
-
-        self.startPatcher(patch.object(type(self.env["callcenter.pbx"]), "_callcenter_command",
-                                       _command))
+        self.commands = self._record_pbx_commands()
 
     def console(self, user=None):
         return self.Console.with_user(user or self.user_agent)

@@ -28,15 +28,7 @@ class TestCallcenterCallback(CallcenterCommon):
 
     def setUp(self):
         super().setUp()
-        self.commands = []
-        commands = self.commands
-
-        def _command(pbx, action, **params):
-            commands.append((action, params))
-            return {"ok": True}
-
-        self.startPatcher(patch.object(type(self.env["callcenter.pbx"]), "_callcenter_command",
-                                       _command))
+        self.commands = self._record_pbx_commands()
 
     # ------------------------------------------------------------
     # Values

@@ -174,9 +174,9 @@ class CallcenterQaReview(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         reviews = super().create(vals_list)
-        # The reviewer follows the review, to hear the agent's reply.
-        for review in reviews:
-            review.message_subscribe(partner_ids=review.reviewer_id.partner_id.ids)
+        # The reviewer follows the review, to hear the agent's reply (one call per reviewer).
+        for partner, group in reviews.grouped(lambda review: review.reviewer_id.partner_id).items():
+            group.message_subscribe(partner_ids=partner.ids)
         return reviews
 
     def write(self, vals):
@@ -204,8 +204,9 @@ class CallcenterQaReview(models.Model):
                 raise UserError(_("Score at least one criterion before marking the review done."))
         self.write({"state": "done", "review_date": fields.Date.context_today(self)})
         # The agent follows their reviews once they may read them, for the discussion.
-        for review in self.filtered("user_id"):
-            review.message_subscribe(partner_ids=review.user_id.partner_id.ids)
+        for partner, group in self.filtered("user_id").grouped(
+                lambda review: review.user_id.partner_id).items():
+            group.message_subscribe(partner_ids=partner.ids)
         return True
 
     def action_reset_draft(self):

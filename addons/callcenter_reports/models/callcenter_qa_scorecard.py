@@ -33,7 +33,6 @@ class CallcenterQaScorecard(models.Model):
     )
     total_weight = fields.Float(compute="_compute_total_weight", digits=(16, 2))
     criterion_count = fields.Integer(compute="_compute_total_weight")
-    review_ids = fields.One2many("callcenter.qa.review", "scorecard_id", string="Reviews")
     review_count = fields.Integer(compute="_compute_review_count")
 
     _sql_constraints = [

@@ -40,17 +40,8 @@ class QaCommon(CallcenterCommon):
                                           state="completed")
         cls.call_unrecorded = cls._create_call(cls.queue_support, cls.agent, linkedid="qa.norec",
                                                state="completed")
-        cls.recording_support = cls._attach_recording(cls.call_support)
-        cls.recording_sales = cls._attach_recording(cls.call_sales)
-
-    @classmethod
-    def _attach_recording(cls, call):
-        attachment = cls.env["ir.attachment"].create({
-            "name": f"{call.linkedid}.wav", "res_model": "callcenter.call", "res_id": call.id,
-            "datas": base64.b64encode(RECORDING), "mimetype": "audio/wav",
-        })
-        call.recording_attachment_id = attachment
-        return attachment
+        cls.recording_support = cls._attach_recording(cls.call_support, RECORDING)
+        cls.recording_sales = cls._attach_recording(cls.call_sales, RECORDING)
 
     @classmethod
     def _review(cls, call, scores=(), failed=False, done=False):
@@ -281,7 +272,7 @@ class TestQaAccess(QaCommon):
         call = self.env["callcenter.call"].create({
             "company_id": other.id, "linkedid": "qa.other", "state": "completed",
         })
-        self._attach_recording(call)
+        self._attach_recording(call, RECORDING)
         scorecard = self.env["callcenter.qa.scorecard"].create({
             "name": "Other", "company_id": other.id,
             "criterion_ids": [Command.create({"name": "Tone"})],
