@@ -194,12 +194,17 @@ class CallcenterPortal(CustomerPortal):
     # FOLLOW-UPS (satisfaction questionnaires)
     # ------------------------------------------------------------
 
-    def _callcenter_followups(self, pending=False):
+    def _callcenter_followups_sudo(self):
+        # sudo: portal users have no access to follow-ups; every search below is
+        # restricted by _callcenter_followup_domain() (the user's own commercial entity).
+        return request.env[FOLLOWUP_MODEL].sudo()
+
+    def _callcenter_followup_domain(self):
         """The user's follow-ups, as their model's portal domain defines them."""
-        Followup = request.env[FOLLOWUP_MODEL]
-        domain = Followup._callcenter_portal_domain(request.env.user.partner_id)
-        # sudo: the domain above restricts the search to the user's own commercial entity.
-        followups = Followup.sudo().search(domain)
+        return request.env[FOLLOWUP_MODEL]._callcenter_portal_domain(request.env.user.partner_id)
+
+    def _callcenter_followups(self, pending=False):
+        followups = self._callcenter_followups_sudo().search(self._callcenter_followup_domain())
         if pending:
             followups = followups.filtered(lambda f: f._callcenter_portal_can_answer())
         return followups
@@ -207,7 +212,8 @@ class CallcenterPortal(CustomerPortal):
     def _callcenter_followup(self, followup_id):
         if FOLLOWUP_MODEL not in request.env:
             raise NotFound()
-        followup = self._callcenter_followups().filtered(lambda f: f.id == followup_id)
+        followup = self._callcenter_followups_sudo().search(
+            [("id", "=", followup_id), *self._callcenter_followup_domain()], limit=1)
         if not followup:
             raise NotFound()
         return followup
@@ -217,14 +223,16 @@ class CallcenterPortal(CustomerPortal):
     def portal_my_followups(self, page=1, **kw):
         if FOLLOWUP_MODEL not in request.env:
             return request.redirect("/my")
-        followups = self._callcenter_followups()
-        pager = portal_pager(url="/my/followups", total=len(followups), page=page,
+        Followup = self._callcenter_followups_sudo()
+        domain = self._callcenter_followup_domain()
+        pager = portal_pager(url="/my/followups", total=Followup.search_count(domain), page=page,
                              step=self._calls_per_page)
+        followups = Followup.search(domain, limit=self._calls_per_page, offset=pager["offset"])
         values = self._prepare_portal_layout_values()
         values.update({
             "page_name": "callcenter_followups",
             "pager": pager,
-            "followups": followups[pager["offset"]:pager["offset"] + self._calls_per_page],
+            "followups": followups,
         })
         return request.render("callcenter_helpdesk.portal_my_followups", values)
 

@@ -24,8 +24,7 @@ CALLBACK_STATE_TRANSITIONS = {
     "cancelled": set(),
 }
 OPEN_CALLBACK_STATES = ("requested", "scheduled")
-# The widest window a customer may ask for, and how far ahead they may book.
-DEFAULT_WINDOW_HOURS = 2.0
+# How far ahead a customer may book.
 MAX_DAYS_AHEAD = 60
 NOTE_MAX_LENGTH = 1000
 
@@ -298,9 +297,10 @@ class CallcenterCallback(models.Model):
         company = partner.company_id or self.env.company
         phone = (values.get("phone") or "").strip()
         region = partner.country_id.code or self.env["callcenter.pbx"]._callcenter_default_region()
+        normalized = normalize_number(phone, region) if phone else False
         if not phone:
             errors["phone"] = _("Please give the number we should call.")
-        elif not normalize_number(phone, region) or len(normalize_number(phone, region)) < 7:
+        elif not normalized or len(normalized) < 7:
             errors["phone"] = _("%(number)s is not a phone number.", number=phone)
         queues = self._callcenter_portal_queues(company)
         queue = queues.filtered(lambda q: str(q.id) == str(values.get("queue_id") or ""))

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 # the union are unique and stable; the glue modules take the next free slots.
 HISTORY_ID_SLOTS = 10
 
+
 class CallcenterContactHistory(models.Model):
     """Everything that happened with a contact, newest first: calls, tickets (from the
     phone, the portal or e-mail) and, when their modules are installed, chats.

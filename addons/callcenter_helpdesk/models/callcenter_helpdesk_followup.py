@@ -190,13 +190,12 @@ class CallcenterHelpdeskFollowup(models.Model):
         return True
 
     def action_cancel(self):
-        for followup in self.filtered(lambda f: f.state == "scheduled"):
-            followup.state = "cancelled"
+        self.filtered(lambda f: f.state == "scheduled").write({"state": "cancelled"})
         return True
 
     def action_reschedule(self):
-        for followup in self.filtered(lambda f: f.state == "cancelled"):
-            followup.write({"state": "scheduled", "outcome": False})
+        self.filtered(lambda f: f.state == "cancelled").write(
+            {"state": "scheduled", "outcome": False})
         return True
 
     def action_view_calls(self):

@@ -331,7 +331,7 @@ class CallcenterKbArticle(models.Model):
         """A short excerpt of the body around the first term found, else its start."""
         text = " ".join((self.body_text or "").split())
         lowered = text.lower()
-        positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
+        positions = [pos for pos in map(lowered.find, terms) if pos >= 0]
         if not positions:
             return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
         start = max(0, min(positions) - SNIPPET_CHARS // 3)

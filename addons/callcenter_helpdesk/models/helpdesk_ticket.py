@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.mail import parse_contact_from_email
@@ -59,8 +61,12 @@ class HelpdeskTicket(models.Model):
         """The clock starts again when the team changes: the new team gets its full time."""
         now = fields.Datetime.now()
         Deadline = self.env["callcenter.helpdesk.deadline"]
+        rules = {}  # one rule lookup per (team, category), not per ticket
         for ticket in self:
-            rule = Deadline._callcenter_find(ticket.team_id, ticket.category_id)
+            key = (ticket.team_id, ticket.category_id)
+            if key not in rules:
+                rules[key] = Deadline._callcenter_find(*key)
+            rule = rules[key]
             ticket.callcenter_deadline = rule._callcenter_deadline_from(now) if rule else False
             ticket.callcenter_escalated = False
 
@@ -171,7 +177,7 @@ class HelpdeskTicket(models.Model):
                     summary=_("Overdue ticket"), note=note,
                 )
             ticket.message_post(body=note, subtype_xmlid="mail.mt_note")
-            ticket.callcenter_escalated = True
+        tickets.callcenter_escalated = True
         return tickets
 
     @api.model
@@ -271,16 +277,20 @@ class HelpdeskTicket(models.Model):
         self.callcenter_ivr_rating = 0.0
         if not installed:
             return
+        # sudo: the rating is shown to whoever reads the ticket; calls and IVR sessions
+        # are supervisor data. One search for all the tickets' calls.
+        calls = self.sudo().callcenter_call_ids
+        if not calls:
+            return
+        ratings = defaultdict(list)
+        for session in self.env["callcenter.ivr.session"].sudo().search(
+                [("call_id", "in", calls.ids), ("rating", ">", 0)]):
+            ratings[session.call_id.id].append(session.rating)
         for ticket in self:
-            calls = ticket._callcenter_followup_calls()
-            if not calls:
-                continue
-            # sudo: the rating is shown to whoever reads the ticket; IVR sessions are
-            # supervisor data.
-            sessions = self.env["callcenter.ivr.session"].sudo().search(
-                [("call_id", "in", calls.ids), ("rating", ">", 0)])
-            if sessions:
-                ticket.callcenter_ivr_rating = sum(sessions.mapped("rating")) / len(sessions)
+            values = [rating for call in ticket._callcenter_followup_calls()
+                      for rating in ratings[call.id]]
+            if values:
+                ticket.callcenter_ivr_rating = sum(values) / len(values)
 
     @api.depends("is_complaint")
     def _compute_complaint_step(self):
@@ -400,12 +410,14 @@ class HelpdeskTicket(models.Model):
         """A complaint is closed by the staff only once the customer has had the reply;
         the customer may withdraw it from the portal at any step."""
         internal = self.env.user._is_internal()
-        for ticket in self.filtered("is_complaint"):
-            if internal and ticket.complaint_step not in ("reply", "closed"):
-                raise UserError(_(
-                    "Complaint %(ticket)s cannot be closed before the reply to the customer.",
-                    ticket=ticket.display_name))
-            ticket.complaint_step = "closed"
+        complaints = self.filtered("is_complaint")
+        if internal:
+            for ticket in complaints:
+                if ticket.complaint_step not in ("reply", "closed"):
+                    raise UserError(_(
+                        "Complaint %(ticket)s cannot be closed before the reply to the "
+                        "customer.", ticket=ticket.display_name))
+        complaints.complaint_step = "closed"
 
     def _callcenter_complaint_on_reopen(self):
         """A reopened complaint goes back to handling: a new reply will be needed."""
