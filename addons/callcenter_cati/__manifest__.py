@@ -3,7 +3,7 @@
     "name": "Call Center CATI",
     "summary": "Outbound survey campaigns: samples, quotas, case scheduling, preview, "
     "progressive and predictive dialing, interviewer console, AAPOR rates",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "development_status": "Beta",
     "category": "Productivity/Call Center",
     "website": "https://github.com/callcenter-suite/callcenter",
@@ -40,4 +40,5 @@
             "callcenter_cati/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
 }

@@ -10,11 +10,20 @@ mixed priorities, retry times in the past and future, and 1% due appointments.
 With --callable-only, the due appointments are cases to call again instead, so
 that every pick goes through the calling windows and time zones.
 Then --pickers processes (as Odoo's prefork workers are), each with its own
-database connection, start together and each pick --picks cases, one
-transaction per pick (`_cati_pick` + commit), as the console does. Prints the
-latency distribution, the CPU per pick of the pickers and of their PostgreSQL
-backends, the queries sent per pick (a cursor wrapper counts them, failed ones
-included), and checks that no case was handed out twice.
+database connection, pick --picks cases each, one transaction per pick
+(`_cati_pick` + commit), as the console does, in two runs:
+
+- at once: --picks rounds in which all pickers pick at the same moment (a
+  barrier), as interviewers pressing "Next" together; the round ends when the
+  last one has its case;
+- back to back: each picker picks again as soon as it has its case, so that
+  all are always picking (Little's law: the latency is then about
+  pickers x CPU per pick / cores), a load far above what interviewers make.
+
+Prints for each the latency distribution, the CPU per pick of the pickers and
+of their PostgreSQL backends, the queries sent per pick (a cursor wrapper
+counts them, failed ones included), and checks that no case was handed out
+twice.
 """
 
 import argparse
@@ -111,7 +120,7 @@ def seed(odoo_pkg, registry, cases, callable_only=False):
         return campaign.id, agents.ids
 
 
-def picker(index, campaign_id, agent_id, picks, barrier, results):
+def picker(index, campaign_id, agent_id, picks, barrier, results, at_once):
     import odoo
     from odoo import SUPERUSER_ID, api, sql_db
     registry = odoo.modules.registry.Registry(DB)
@@ -136,6 +145,8 @@ def picker(index, campaign_id, agent_id, picks, barrier, results):
         python_cpu, backend_cpu = time.process_time(), sum(backend.cpu_times()[:2])
         statements = queries[0]
         for _i in range(picks):
+            if at_once:
+                barrier.wait()
             started = time.perf_counter()
             case = Case._cati_pick(campaign, agent, now=CLOCK)
             cr.commit()
@@ -162,10 +173,17 @@ def main():
     odoo_pkg, registry = open_registry(odoo, DB)
     campaign_id, agent_ids = seed(odoo_pkg, registry, args.cases, args.callable_only)
     odoo_pkg.sql_db.close_all()
+    seen = set()
+    for at_once in (True, False):
+        run(args, campaign_id, agent_ids, at_once, seen)
+
+
+def run(args, campaign_id, agent_ids, at_once, seen):
+    """One run of the pickers, reported; `seen` gathers the cases of all runs."""
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(args.pickers), context.Queue()
     workers = [context.Process(target=picker, args=(index, campaign_id, agent_ids[index % len(agent_ids)],
-                                                     args.picks, barrier, results))
+                                                     args.picks, barrier, results, at_once))
                for index in range(args.pickers)]
     started = time.perf_counter()
     for worker in workers:
@@ -179,7 +197,8 @@ def main():
     python_cpu, backend_cpu, statements = (sum(costs[i] for *_rest, costs in collected)
                                            for i in range(3))
     quantiles = statistics.quantiles(timings, n=100)
-    print(f"next-case pick: {args.cases:,} cases, {args.pickers} pickers at once, "
+    how = "at once, in rounds" if at_once else "back to back"
+    print(f"next-case pick: {args.cases:,} cases, {args.pickers} pickers {how}, "
           f"{len(timings):,} picks in {elapsed:.1f} s")
     print(f"  latency ms: p50 {quantiles[49]:.1f}  p95 {quantiles[94]:.1f}  p99 {quantiles[98]:.1f}  "
           f"max {timings[-1]:.1f}  (target p95 < 20 ms)")
@@ -187,7 +206,9 @@ def main():
           f"backends {backend_cpu / len(timings) * 1000:.2f} ms; {statements / len(timings):.2f} "
           f"queries per pick besides the commit; machine load {psutil.getloadavg()[0]:.1f} "
           f"on {psutil.cpu_count()} CPUs")
-    print(f"  cases handed out: {len(ids):,}, twice: {len(ids) - len(set(ids))}")
+    twice = len(ids) - len(set(ids)) + len(seen & set(ids))
+    seen.update(ids)
+    print(f"  cases handed out: {len(ids):,}, twice: {twice}")
 
 
 if __name__ == "__main__":

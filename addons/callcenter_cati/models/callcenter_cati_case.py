@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import random
 from datetime import datetime, timedelta
 
 import psycopg2.errors
@@ -19,7 +18,7 @@ CANDIDATE_SLACK = 8
 CANDIDATE_WINDOW = 32  # candidates past the skipped ones, where others' locks may be
 MAX_SKIP = 128
 EPOCH = datetime(2000, 1, 1)
-PICK_SAVEPOINT = SQL.identifier("callcenter_cati_pick")
+LOCK_FUNCTION = SQL.identifier("callcenter_cati_lock_cases")
 
 
 class CallcenterCatiCase(models.Model):
@@ -75,7 +74,8 @@ class CallcenterCatiCase(models.Model):
 
     def init(self):
         """The scheduler's indexes: one per queue of candidates, in its order, and the
-        (campaign_id, tz) one its skip scan of zones walks.
+        (campaign_id, tz) one its skip scan of zones walks; and its lock function
+        (`_cati_lock_function_sql`), made again at each update of the module.
 
         The queues keep each case in an entry of its own (no deduplication): a
         picked case leaves a dead entry at the head of its queue, which the next
@@ -104,6 +104,7 @@ class CallcenterCatiCase(models.Model):
             CREATE INDEX IF NOT EXISTS callcenter_cati_case_campaign_state_idx
                 ON callcenter_cati_case (campaign_id, state);
         """))
+        self.env.cr.execute(self._cati_lock_function_sql())
 
     @api.depends("tz")
     def _compute_local_time(self):
@@ -179,107 +180,87 @@ class CallcenterCatiCase(models.Model):
         by rank then by how long they have waited.
 
         Twenty interviewers may pick at once among a million cases, so a pick is
-        two round trips: one statement locks the cases of the queues in turn
-        (`_cati_lock_sql`), the other marks them locked. Which zones are open is
+        one call of a database function that locks the cases of the queues in
+        turn and marks them locked (`_cati_lock`). Which zones are open is
         decided before, from the campaign's windows and zones, which are cached
-        (`_cati_schedule`): nothing is read before the locking statement, whose
-        snapshot is thus as recent as the transaction allows. REPEATABLE READ
-        makes locking a case that others took since the snapshot fail (see
-        `_cati_lock`).
+        (`_cati_schedule`): nothing is read before that call, whose snapshot is
+        thus as recent as the transaction allows.
         """
         now = now or utc_now()
         self.flush_model()
-        picked = self._cati_lock(campaign, agent, limit, now)
-        cr = self.env.cr
-        if not picked:
-            cr.execute(SQL("RELEASE SAVEPOINT %s", PICK_SAVEPOINT))
-            return self.browse()
-        # Marked in the savepoint that locked them: updated by the transaction that
-        # locked it, a case's old row version does not get a MultiXact (locker and
-        # updater), which would keep its index entries from being marked dead, and
-        # every later pick would read them again until the next VACUUM.
-        cr.execute(SQL(
-            "UPDATE callcenter_cati_case SET state = 'locked', locked_agent_id = %s, "
-            "locked_at = %s, write_date = %s, write_uid = %s WHERE id = ANY(%s); "
-            "RELEASE SAVEPOINT %s",
-            agent.id if agent else None, now, now, self.env.uid, picked, PICK_SAVEPOINT))
-        cases = self.browse(picked)
-        cases.invalidate_recordset(["state", "locked_agent_id", "locked_at"])
+        cases = self.browse(self._cati_lock(campaign, agent, limit, now))
+        cases.invalidate_recordset(["state", "locked_agent_id", "locked_at", "write_date",
+                                    "write_uid"])
         return cases
 
     @api.model
     def _cati_lock(self, campaign, agent, limit, now):
-        """The ids of the cases `_cati_pick` gives, locked in its savepoint, which is
-        left open for the caller to release.
+        """The ids of the cases `_cati_pick` gives, locked and marked.
 
-        When locking fails because others took some of the first candidates since
-        this transaction's snapshot, the statement is made again past the head of
-        each queue (further each time, from a random start so that pickers who
-        failed together do not meet again); a window that runs short, or too many
-        failures, and each candidate is tried in turn (`_cati_lock_candidates`).
+        The function `init` makes from `_cati_lock_sql` does the common case in one
+        round trip, planned once per connection. When it gives up (see
+        `_cati_lock_function_sql`), each candidate is tried in turn
+        (`_cati_lock_candidates`).
         """
+        zones = campaign._cati_open_zones(now)
+        agent_id = agent.id if agent else None
         cr = self.env.cr
-        queues = self._cati_queues(campaign, agent, campaign._cati_open_zones(now),
-                                   now)
-        start = SQL("SAVEPOINT %s", PICK_SAVEPOINT)
-        skip = 0
-        while skip <= MAX_SKIP:
-            try:
-                cr.execute(SQL("%s; %s", start, self._cati_lock_sql(queues, limit, skip)),
-                           log_exceptions=False)
-            except psycopg2.errors.SerializationFailure:
-                start = SQL("ROLLBACK TO SAVEPOINT %s", PICK_SAVEPOINT)
-                skip = skip * 2 or random.randrange(CANDIDATE_SLACK, 2 * CANDIDATE_SLACK)
-                continue
-            picked = cr.fetchone()[0]
-            if len(picked) == limit or not skip:
-                return picked
-            start = SQL("ROLLBACK TO SAVEPOINT %s", PICK_SAVEPOINT)
-            break
-        cr.execute(start)
+        cr.execute(SQL("SELECT %s(%s, %s, %s::varchar[], %s, %s, %s)", LOCK_FUNCTION,
+                       campaign.id, agent_id, zones, now, limit, self.env.uid))
+        picked = cr.fetchone()[0]
+        if picked is not None:
+            return picked
         picked = []
+        queues = self._cati_queues(campaign.id, agent_id, zones, now)
         for condition, order in queues:
             if len(picked) < limit:
                 picked += self._cati_lock_candidates(queues.common, condition, order,
                                                      limit - len(picked))
+        if picked:
+            cr.execute(self._cati_mark_sql((agent_id, now, self.env.uid), SQL("%s", picked)))
         return picked
 
     @api.model
-    def _cati_queues(self, campaign, agent, zones, now):
+    def _cati_queues(self, campaign_id, agent_id, zones, now):
         """The scheduler's queues of candidates, first to last, as (condition, order)
         pairs over the cases matching `.common`; each has a partial index in its
-        order."""
-        agent_id = agent.id if agent else None
+        order. The arguments are values, or the SQL of the lock function's
+        parameters: without an agent, or open zones, a queue reads nothing."""
         queues = _Queues()
         queues.common = SQL(
             "campaign_id = %s AND next_call <= %s AND (agent_id IS NULL OR agent_id = %s)",
-            campaign.id, now, agent_id)
-        if agent:
-            queues.append((SQL("state = 'appointment' AND appointment_agent_id = %s", agent_id),
-                           SQL("next_call")))
+            campaign_id, now, agent_id)
+        queues.append((SQL("state = 'appointment' AND appointment_agent_id = %s", agent_id),
+                       SQL("next_call")))
         queues.append((SQL("state = 'appointment' AND appointment_agent_id IS NULL"),
                        SQL("next_call")))
-        if zones:
-            queues.append((SQL("state IN ('new', 'retry') AND tz = ANY(%s)", list(zones)),
-                           SQL("rank DESC, next_call")))
+        queues.append((SQL("state IN ('new', 'retry') AND cardinality(%s::varchar[]) > 0 "
+                           "AND tz = ANY(%s::varchar[])", zones, zones),
+                       SQL("rank DESC, next_call")))
         return queues
 
     @api.model
-    def _cati_lock_sql(self, queues, limit, skip=0):
-        """One statement that locks up to `limit` cases, from the first queue on: each
-        queue walks its index, skips the cases that others hold (SKIP LOCKED) and
-        takes what the queues before it left; a queue with nothing left to take
-        reads nothing. It gives the ids locked, in order.
+    def _cati_lock_sql(self, queues, limit, marking, skip=None):
+        """One statement that locks up to `limit` cases, from the first queue on, and
+        marks them locked for `marking` (agent, time, user): each queue walks its
+        index, skips the cases that others hold (SKIP LOCKED) and takes what the
+        queues before it left; a queue with nothing left to take reads nothing.
+        It gives the ids locked, in order.
 
         With `skip`, each queue looks only at a window of candidates past its
         first `skip`, which are not even locked.
+
+        Marked by the statement that locked them: updated by the (sub)transaction
+        that locked it, a case's old row version does not get a MultiXact (locker
+        and updater), which would keep its index entries from being marked dead,
+        and every later pick would read them again until the next VACUUM.
         """
         names, ctes = [], []
         for index, (condition, order) in enumerate(queues):
             name = SQL.identifier(f"queue_{index}")
             wanted = SQL(" - ").join([SQL("%s", limit)] + [
                 SQL("(SELECT count(*) FROM %s)", taken) for taken in names])
-            if not skip:
+            if skip is None:
                 ctes.append(SQL(
                     "%s AS (SELECT id FROM callcenter_cati_case WHERE %s AND %s ORDER BY %s "
                     "LIMIT %s FOR NO KEY UPDATE SKIP LOCKED)",
@@ -288,15 +269,83 @@ class CallcenterCatiCase(models.Model):
                 ctes.append(SQL(
                     "%s AS (SELECT c.id FROM unnest(ARRAY("
                     "  SELECT id FROM callcenter_cati_case WHERE %s AND %s ORDER BY %s "
-                    "  OFFSET %s LIMIT %s)) WITH ORDINALITY AS candidate(id, position) "
+                    "  OFFSET %s LIMIT %s + %s)) WITH ORDINALITY AS candidate(id, position) "
                     "JOIN callcenter_cati_case c ON c.id = candidate.id "
                     "ORDER BY candidate.position LIMIT %s FOR NO KEY UPDATE OF c SKIP LOCKED)",
-                    name, queues.common, condition, order, skip, limit + CANDIDATE_WINDOW,
+                    name, queues.common, condition, order, skip, limit, CANDIDATE_WINDOW,
                     wanted))
             names.append(name)
         # A CTE is read back in the order its rows were made, here the queue's order.
         picked = SQL(" || ").join(SQL("ARRAY(SELECT id FROM %s)", name) for name in names)
+        ctes.append(SQL("marked AS (%s)", self._cati_mark_sql(marking, picked)))
         return SQL("WITH %s SELECT %s", SQL(", ").join(ctes), picked)
+
+    @api.model
+    def _cati_mark_sql(self, marking, ids):
+        """Mark the cases of `ids` (an SQL array) locked for `marking` (agent, time,
+        user)."""
+        agent_id, now, uid = marking
+        return SQL(
+            "UPDATE callcenter_cati_case SET state = 'locked', locked_agent_id = %s, "
+            "locked_at = %s, write_date = %s, write_uid = %s WHERE id = ANY(%s)",
+            agent_id, now, now, uid, ids)
+
+    @api.model
+    def _cati_lock_function_sql(self):
+        """The lock function: `_cati_lock_sql` in a loop, which PL/pgSQL plans once per
+        connection (planning costs several times running it, and twenty pickers
+        share two cores).
+
+        Odoo's transactions are REPEATABLE READ: locking a case that another
+        picker took and committed after this transaction's snapshot raises a
+        serialization failure, which the function catches (its block is a
+        savepoint). It then locks past the head of each queue, further each
+        time, from a random start so that pickers who failed together do not
+        meet again. It gives up (NULL) after too many failures, or when a window
+        runs short of cases.
+        """
+        params = {name: SQL.identifier(name) for name in (
+            "p_campaign", "p_agent", "p_zones", "p_now", "p_limit", "p_uid", "p_skip")}
+        queues = self._cati_queues(params["p_campaign"], params["p_agent"], params["p_zones"],
+                                   params["p_now"])
+        marking = (params["p_agent"], params["p_now"], params["p_uid"])
+        limit = params["p_limit"]
+        body = SQL("""
+            DECLARE
+                picked integer[];
+                p_skip integer := 0;
+            BEGIN
+                LOOP
+                    BEGIN
+                        IF p_skip = 0 THEN
+                            %(first)s INTO picked;
+                            RETURN picked;
+                        END IF;
+                        %(window)s INTO picked;
+                        IF cardinality(picked) = p_limit THEN
+                            RETURN picked;
+                        END IF;
+                        RAISE SQLSTATE 'CCWIN';
+                    EXCEPTION
+                        WHEN serialization_failure THEN
+                            p_skip := CASE p_skip WHEN 0 THEN %(slack)s + floor(random() * %(slack)s)::integer
+                                      ELSE p_skip * 2 END;
+                            IF p_skip > %(max_skip)s THEN
+                                RETURN NULL;
+                            END IF;
+                        WHEN SQLSTATE 'CCWIN' THEN
+                            RETURN NULL;
+                    END;
+                END LOOP;
+            END
+        """, first=self._cati_lock_sql(queues, limit, marking),
+            window=self._cati_lock_sql(queues, limit, marking, params["p_skip"]),
+            slack=CANDIDATE_SLACK, max_skip=MAX_SKIP)
+        return SQL(
+            "CREATE OR REPLACE FUNCTION %s(p_campaign integer, p_agent integer, "
+            "p_zones varchar[], p_now timestamp, p_limit integer, p_uid integer) "
+            "RETURNS integer[] LANGUAGE plpgsql AS %s",
+            LOCK_FUNCTION, self.env.cr.mogrify(body.code, body.params).decode())
 
     def _cati_lock_candidates(self, common, condition, order, limit):
         """Row-lock up to `limit` callable cases matching `common` and `condition`, in

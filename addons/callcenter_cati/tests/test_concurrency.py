@@ -59,3 +59,31 @@ class TestConcurrentPicks(BaseCase):
         duplicates = [case for case, count in Counter(picked).items() if count > 1]
         self.assertEqual(duplicates, [])
         self.assertEqual(len(picked), CASES)
+
+    def _pick(self, cr, limit=1):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        campaign = env["callcenter.cati.campaign"].browse(self.campaign_id)
+        return env["callcenter.cati.case"]._cati_pick(campaign, limit=limit, now=MONDAY_0200_UTC)
+
+    def _taken_since_snapshot(self, limit, taken):
+        """Pick `limit` cases in a transaction whose snapshot predates `taken` cases
+        picked and committed by another: the head of the queue looks callable to it,
+        and locking it fails inside the lock function."""
+        with self.db.cursor() as late, self.db.cursor() as early:
+            early.execute("SELECT count(*) FROM callcenter_cati_case")  # the snapshot
+            others = self._pick(late, limit=taken).ids
+            late.commit()
+            mine = self._pick(early, limit=limit)
+            self.assertEqual(set(mine.mapped("state")), {"locked"})
+            ids = mine.ids
+            early.commit()
+        self.assertFalse(set(ids) & set(others))
+        return ids, others
+
+    def test_snapshot_older_than_the_head_skips_past_it(self):
+        ids, _others = self._taken_since_snapshot(limit=1, taken=5)
+        self.assertEqual(len(ids), 1)
+
+    def test_window_short_of_cases_tries_each_candidate(self):
+        ids, others = self._taken_since_snapshot(limit=CASES, taken=3)
+        self.assertEqual(len(ids), CASES - len(others))
