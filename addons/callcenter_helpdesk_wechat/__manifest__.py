@@ -14,6 +14,7 @@
     "auto_install": True,
     "depends": ["callcenter_helpdesk", "callcenter_wechat"],
     "data": [
+        "security/ir.model.access.csv",
         "views/callcenter_wechat_conversation_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/callcenter_contact_history_views.xml",

@@ -7,8 +7,9 @@ TICKET_QUOTED_MESSAGES = 10
 
 
 class CallcenterWechatConversation(models.Model):
-    # An extension in place, not a new model: its access rules are callcenter_wechat's. Odoo
-    # wants _name spelled out when _inherit lists a mixin beside the model itself.
+    # An extension in place, not a new model: Odoo wants _name spelled out when _inherit
+    # lists a mixin beside the model itself. security/ir.model.access.csv states per role
+    # the rights callcenter_wechat gives, for the tickets this module adds to conversations.
     _name = "callcenter.wechat.conversation"
     _inherit = ["callcenter.wechat.conversation", "callcenter.helpdesk.ticket.source.mixin"]
     _callcenter_ticket_link_field = "callcenter_wechat_conversation_ids"

@@ -69,3 +69,18 @@ class TestTicketWechat(HelpdeskCommon):
         other = History.with_user(self.user_agent_sales).search(
             [("partner_id", "=", self.partner.id)])
         self.assertNotIn(self.conversation, other.wechat_conversation_id)
+
+    def test_conversation_access_per_role(self):
+        """Agents and team leads work conversations (tickets included) but neither
+        create nor delete them, managers do everything, others nothing."""
+        Conversation = self.env["callcenter.wechat.conversation"]
+        expected = {
+            self.user_agent: (True, True, False, False),
+            self.user_lead: (True, True, False, False),
+            self.user_manager: (True, True, True, True),
+            self.user_plain: (False, False, False, False),
+        }
+        for user, rights in expected.items():
+            granted = tuple(Conversation.with_user(user).has_access(operation)
+                            for operation in ("read", "write", "create", "unlink"))
+            self.assertEqual(granted, rights, user.login)
