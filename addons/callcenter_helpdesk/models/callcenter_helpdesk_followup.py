@@ -156,38 +156,38 @@ class CallcenterHelpdeskFollowup(models.Model):
         """One more attempt without reaching the customer: retry later, or after
         `max_attempts` close the follow-up as unreachable."""
         for followup in self:
-            followup.check_access("write")
-            followup._callcenter_check_open()
-            attempts = followup.attempt_count + 1
-            now = fields.Datetime.now()
-            vals = {"attempt_count": attempts, "last_attempt_at": now}
-            if attempts >= max(followup.max_attempts, 1):
-                followup.write(vals)
-                followup._callcenter_finish("unreachable", answered_by="agent")
+            if followup.attempt_count + 1 >= max(followup.max_attempts, 1):
+                followup._callcenter_agent_attempt("unreachable")
             else:
-                vals["scheduled_at"] = now + timedelta(hours=RETRY_DELAY_HOURS)
-                followup.write(vals)
+                followup._callcenter_agent_attempt(vals={
+                    "scheduled_at": fields.Datetime.now() + timedelta(hours=RETRY_DELAY_HOURS)})
         return True
 
     def action_refused(self):
         for followup in self:
-            followup.check_access("write")
-            followup._callcenter_check_open()
-            followup.write({"attempt_count": followup.attempt_count + 1,
-                            "last_attempt_at": fields.Datetime.now()})
-            followup._callcenter_finish("refused", answered_by="agent")
+            followup._callcenter_agent_attempt("refused")
         return True
 
     def action_done(self):
         """The agent reached the customer and recorded the answers."""
         for followup in self:
-            followup.check_access("write")
-            followup._callcenter_check_open()
-            followup._callcenter_check_answers()
-            followup.write({"attempt_count": followup.attempt_count + 1,
-                            "last_attempt_at": fields.Datetime.now()})
-            followup._callcenter_finish("reached", answered_by="agent")
+            followup._callcenter_agent_attempt("reached", answers_required=True)
         return True
+
+    def _callcenter_agent_attempt(self, outcome=False, answers_required=False, vals=None):
+        """Count one call by the agent, then close the follow-up with `outcome`, or
+        write `vals` (a new time) when there is none."""
+        self.ensure_one()
+        self.check_access("write")
+        self._callcenter_check_open()
+        if answers_required:
+            self._callcenter_check_answers()
+        attempt = {"attempt_count": self.attempt_count + 1,
+                   "last_attempt_at": fields.Datetime.now(), **(vals or {})}
+        if outcome:
+            self._callcenter_finish(outcome, answered_by="agent", vals=attempt)
+        else:
+            self.write(attempt)
 
     def action_cancel(self):
         self.filtered(lambda f: f.state == "scheduled").write({"state": "cancelled"})
@@ -303,10 +303,12 @@ class CallcenterHelpdeskFollowup(models.Model):
                 "Record the overall satisfaction and whether the problem was resolved before "
                 "marking the follow-up done."))
 
-    def _callcenter_finish(self, outcome, answered_by):
-        """Close the follow-up and report its result in the ticket's chatter."""
+    def _callcenter_finish(self, outcome, answered_by, vals=None):
+        """Close the follow-up (writing `vals` with it) and report its result in the
+        ticket's chatter."""
         self.ensure_one()
         self.write({
+            **(vals or {}),
             "state": "done",
             "outcome": outcome,
             "answered_by": answered_by,
